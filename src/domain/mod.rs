@@ -1,0 +1,4 @@
+//! Plain types and rules. No I/O, no SQL, no terminal.
+
+pub mod date;
+pub mod roster;
