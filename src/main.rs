@@ -23,9 +23,7 @@ fn harden() {
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|_| {
         caseroom::ui::restore_terminal();
-        eprintln!(
-            "caseroom stopped unexpectedly. What was saved is safe; nothing was written in clear."
-        );
+        eprintln!("caseroom stopped unexpectedly. What was saved is safe; nothing was written in clear.");
         eprintln!("caseroom 意外停止。已保存的内容是安全的，没有写出任何明文。");
     }));
 }

@@ -37,18 +37,12 @@ fn duty_password_cannot_open_the_archive() {
     let d = hex::encode(duty.dutybook.expose());
     assert!(open_raw(&room.path("dutybook.db"), &d).is_ok());
     let err = open_raw(&room.path("archive.db"), &d).unwrap_err();
-    assert_eq!(
-        err.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::NotADatabase)
-    );
+    assert_eq!(err.sqlite_error_code(), Some(rusqlite::ErrorCode::NotADatabase));
     // And the binary shows a duty teacher no archive counts.
     let out = room.run(&["status", "--user", DUTY], &[DUTY_PW]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(!text(&out).contains("clients:"));
-    let out = room.run(
-        &["import", "students", "/dev/null", "--user", DUTY],
-        &[DUTY_PW],
-    );
+    let out = room.run(&["import", "students", "/dev/null", "--user", DUTY], &[DUTY_PW]);
     assert_eq!(out.status.code(), Some(4), "{}", text(&out));
 }
 
@@ -59,24 +53,15 @@ fn promoting_a_duty_account_in_the_key_ring_gives_no_access() {
     let original = std::fs::read_to_string(room.path("keyring.json")).unwrap();
     let mut ring: serde_json::Value = serde_json::from_str(&original).unwrap();
     let accounts = ring["accounts"].as_array_mut().unwrap();
-    let counselor_archive =
-        accounts.iter().find(|a| a["name"] == COUNSELOR).unwrap()["wrapped"]["archive"].clone();
+    let counselor_archive = accounts.iter().find(|a| a["name"] == COUNSELOR).unwrap()["wrapped"]["archive"].clone();
     let duty = accounts.iter_mut().find(|a| a["name"] == DUTY).unwrap();
     duty["role"] = "counselor".into();
     duty["wrapped"]["archive"] = counselor_archive;
-    std::fs::write(
-        room.path("keyring.json"),
-        serde_json::to_vec_pretty(&ring).unwrap(),
-    )
-    .unwrap();
+    std::fs::write(room.path("keyring.json"), serde_json::to_vec_pretty(&ring).unwrap()).unwrap();
 
     let out = room.run(&["status", "--user", DUTY], &[DUTY_PW]);
     let code = out.status.code();
-    assert!(
-        code == Some(3) || code == Some(5),
-        "exit {code:?}: {}",
-        text(&out)
-    );
+    assert!(code == Some(3) || code == Some(5), "exit {code:?}: {}", text(&out));
     assert!(
         text(&out).contains(DUTY),
         "the message names the account: {}",
@@ -94,11 +79,7 @@ fn wrong_password_exits_3_with_a_growing_delay() {
     let room = Room::new();
     let out = room.run(&["status", "--user", COUNSELOR], &["not-the-password"]);
     assert_eq!(out.status.code(), Some(3));
-    assert!(
-        text(&out).contains("Wrong password for wang"),
-        "{}",
-        text(&out)
-    );
+    assert!(text(&out).contains("Wrong password for wang"), "{}", text(&out));
     assert!(text(&out).contains("wait 1 s"), "{}", text(&out));
 
     let start = Instant::now();
@@ -112,21 +93,10 @@ fn wrong_password_exits_3_with_a_growing_delay() {
     assert!(out.status.success(), "{}", text(&out));
     let third = start.elapsed();
     // The delay survives the restart of the program: each new process waited it out.
-    assert!(
-        second >= Duration::from_millis(900),
-        "second attempt waited {second:?}"
-    );
-    assert!(
-        third >= Duration::from_millis(1900),
-        "third attempt waited {third:?}"
-    );
+    assert!(second >= Duration::from_millis(900), "second attempt waited {second:?}");
+    assert!(third >= Duration::from_millis(1900), "third attempt waited {third:?}");
     assert_eq!(
-        KeyRing::load(&room.dir)
-            .unwrap()
-            .entry(COUNSELOR)
-            .unwrap()
-            .failed
-            .count,
+        KeyRing::load(&room.dir).unwrap().entry(COUNSELOR).unwrap().failed.count,
         0
     );
 }
@@ -140,21 +110,14 @@ fn imported_names_never_reach_disk_in_clear() {
     let file = room.tmp.path().join("roster.csv");
     std::fs::write(&file, &csv).unwrap();
 
-    let needles: Vec<String> = (0..48)
-        .map(name)
-        .chain((0..48).map(|i| format!("S9{i:06}")))
-        .collect();
+    let needles: Vec<String> = (0..48).map(name).chain((0..48).map(|i| format!("S9{i:06}"))).collect();
     let check = |when: &str| {
         let files = files_under(&room.dir);
         assert!(files.len() >= 3);
         for (path, bytes) in &files {
             for needle in &needles {
                 for enc in encodings(needle) {
-                    assert!(
-                        !contains(bytes, &enc),
-                        "{when}: {needle} found in {}",
-                        path.display()
-                    );
+                    assert!(!contains(bytes, &enc), "{when}: {needle} found in {}", path.display());
                 }
             }
         }
@@ -172,10 +135,7 @@ fn imported_names_never_reach_disk_in_clear() {
     };
     let rows = caseroom::domain::roster::parse(csv.as_bytes()).unwrap();
     session.import_students(&rows).unwrap();
-    assert!(
-        room.path("dutybook.db-wal").exists(),
-        "the WAL is there to be checked"
-    );
+    assert!(room.path("dutybook.db-wal").exists(), "the WAL is there to be checked");
     check("open");
     drop(session);
 
@@ -207,13 +167,7 @@ fn backup_restore_status_and_verify_agree() {
     let restored = room.tmp.path().join("restored");
     let out = run_in(
         &restored,
-        &[
-            "restore",
-            "--from",
-            backup.to_str().unwrap(),
-            "--user",
-            COUNSELOR,
-        ],
+        &["restore", "--from", backup.to_str().unwrap(), "--user", COUNSELOR],
         &[COUNSELOR_PW],
     );
     assert!(out.status.success(), "{}", text(&out));
@@ -239,13 +193,7 @@ fn backup_restore_status_and_verify_agree() {
     let target = room.tmp.path().join("from-cut");
     let out = run_in(
         &target,
-        &[
-            "restore",
-            "--from",
-            cut.to_str().unwrap(),
-            "--user",
-            COUNSELOR,
-        ],
+        &["restore", "--from", cut.to_str().unwrap(), "--user", COUNSELOR],
         &[COUNSELOR_PW],
     );
     assert_eq!(out.status.code(), Some(5), "{}", text(&out));
@@ -283,11 +231,7 @@ fn a_flipped_byte_in_the_archive_exits_5_and_names_the_backup() {
     std::fs::write(&path, &bytes).unwrap();
     let out = room.as_counselor(&["status"]);
     assert_eq!(out.status.code(), Some(5), "{}", text(&out));
-    assert!(
-        text(&out).contains("dutybook.db is damaged"),
-        "{}",
-        text(&out)
-    );
+    assert!(text(&out).contains("dutybook.db is damaged"), "{}", text(&out));
 }
 
 #[test]
@@ -296,11 +240,7 @@ fn a_second_caseroom_on_the_same_directory_is_refused() {
     let held = DataDir::open(&room.dir).unwrap();
     let out = room.as_counselor(&["status"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out).contains("Another caseroom is using"),
-        "{}",
-        text(&out)
-    );
+    assert!(text(&out).contains("Another caseroom is using"), "{}", text(&out));
     drop(held);
     assert!(room.as_counselor(&["status"]).status.success());
 }
@@ -336,10 +276,7 @@ fn the_recovery_code_resets_a_forgotten_password() {
         &["another-pass-1"],
     );
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
-    let out = room.run(
-        &["recover", "--code", "ABC", "--user", COUNSELOR],
-        &["another-pass-1"],
-    );
+    let out = room.run(&["recover", "--code", "ABC", "--user", COUNSELOR], &["another-pass-1"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 }
 
@@ -373,13 +310,7 @@ fn a_removed_duty_account_opens_nothing_and_the_rest_still_do() {
     let out = room.as_counselor(&["verify"]);
     assert!(out.status.success(), "{}", text(&out));
     let out = room.run(
-        &[
-            "recover",
-            "--code",
-            &room.recovery_code,
-            "--user",
-            COUNSELOR,
-        ],
+        &["recover", "--code", &room.recovery_code, "--user", COUNSELOR],
         &["after-removal-1"],
     );
     assert!(out.status.success(), "{}", text(&out));
@@ -394,32 +325,16 @@ fn a_removed_duty_account_opens_nothing_and_the_rest_still_do() {
 fn removing_a_second_counselor_rotates_the_archive_key_too() {
     let room = Room::new();
     let out = room.run(
-        &[
-            "staff",
-            "add",
-            "zhao",
-            "--role",
-            "counselor",
-            "--user",
-            COUNSELOR,
-        ],
+        &["staff", "add", "zhao", "--role", "counselor", "--user", COUNSELOR],
         &[COUNSELOR_PW, "zhao-pass-1"],
     );
     assert!(out.status.success(), "{}", text(&out));
     let old = unlock(&room.dir, "zhao", "zhao-pass-1").unwrap();
-    assert!(
-        room.as_counselor(&["staff", "remove", "zhao"])
-            .status
-            .success()
-    );
+    assert!(room.as_counselor(&["staff", "remove", "zhao"]).status.success());
     let a = hex::encode(old.archive.unwrap().expose());
     assert!(open_raw(&room.path("archive.db"), &a).is_err());
     assert!(room.as_counselor(&["verify"]).status.success());
-    assert!(
-        room.run(&["status", "--user", DUTY], &[DUTY_PW])
-            .status
-            .success()
-    );
+    assert!(room.run(&["status", "--user", DUTY], &[DUTY_PW]).status.success());
     // The last counselor cannot be removed.
     let out = room.as_counselor(&["staff", "remove", COUNSELOR]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
@@ -430,11 +345,7 @@ fn init_refuses_a_directory_that_holds_a_room() {
     let room = Room::new();
     let out = room.run(&["init", "--counselor", "other"], &["other-pass-1"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out).contains("already holds a room"),
-        "{}",
-        text(&out)
-    );
+    assert!(text(&out).contains("already holds a room"), "{}", text(&out));
 }
 
 #[test]
@@ -485,11 +396,7 @@ fn messages_speak_chinese_by_default() {
     assert_eq!(out.status.code(), Some(3));
     assert!(text(&out).contains("密码不正确"), "{}", text(&out));
     let out = run(&["status", "--user", "nobody", "--lang", "en"], "x");
-    assert!(
-        text(&out).contains("There is no account nobody"),
-        "{}",
-        text(&out)
-    );
+    assert!(text(&out).contains("There is no account nobody"), "{}", text(&out));
 }
 
 /// A staff removal killed between its steps: the key ring saved with the next keys, and the
@@ -524,10 +431,6 @@ fn an_interrupted_key_rotation_is_finished_at_the_next_login() {
         assert!(!KeyRing::load(&room.dir).unwrap().has_pending_rotation());
         assert!(open_raw(&room.path("dutybook.db"), &old_d).is_err());
         assert!(open_raw(&room.path("dutybook.db"), &hex::encode(next.expose())).is_ok());
-        assert!(
-            room.run(&["status", "--user", DUTY], &[DUTY_PW])
-                .status
-                .success()
-        );
+        assert!(room.run(&["status", "--user", DUTY], &[DUTY_PW]).status.success());
     }
 }

@@ -35,13 +35,7 @@ fn sigkill_during_imports_loses_nothing_committed() {
         let file = room.tmp.path().join(format!("roster-{run}.csv"));
         std::fs::write(&file, roster_csv(&format!("K{run:03}-"), ROWS)).unwrap();
         let mut child = command(&room.dir)
-            .args([
-                "--password-stdin",
-                "--user",
-                COUNSELOR,
-                "import",
-                "students",
-            ])
+            .args(["--password-stdin", "--user", COUNSELOR, "import", "students"])
             .arg(&file)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
@@ -53,9 +47,7 @@ fn sigkill_during_imports_loses_nothing_committed() {
             let mut stdin = child.stdin.take().unwrap();
             writeln!(stdin, "{COUNSELOR_PW}").unwrap();
         }
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         let wait_ms = (seed >> 33) % 250;
         std::thread::sleep(Duration::from_millis(wait_ms));
         let finished = matches!(child.try_wait(), Ok(Some(_)));
@@ -74,10 +66,6 @@ fn sigkill_during_imports_loses_nothing_committed() {
         }
     }
     let out = room.as_counselor(&["verify"]);
-    assert!(
-        out.status.success(),
-        "verify after {runs} kills: {}",
-        text(&out)
-    );
+    assert!(out.status.success(), "verify after {runs} kills: {}", text(&out));
     eprintln!("{runs} runs: {committed} rows committed, {killed_mid_way} kills before the commit");
 }

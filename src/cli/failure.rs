@@ -45,24 +45,13 @@ pub fn from_vault(e: VaultError, cx: &Context<'_>) -> Failure {
     match e {
         VaultError::NoKeyRing => Failure::new(EXIT_OTHER, t!("cli.no_keyring", dir = dir)),
         VaultError::KeyRingExists => Failure::new(EXIT_OTHER, t!("cli.keyring_exists", dir = dir)),
-        VaultError::UnknownAccount => {
-            Failure::new(EXIT_LOGIN, t!("cli.unknown_account", user = cx.user))
-        }
-        VaultError::AccountExists => {
-            Failure::new(EXIT_OTHER, t!("cli.account_exists", user = cx.user))
-        }
-        VaultError::WrongPassword => Failure::new(
-            EXIT_LOGIN,
-            t!("cli.wrong_password", user = cx.user, secs = 1),
-        ),
+        VaultError::UnknownAccount => Failure::new(EXIT_LOGIN, t!("cli.unknown_account", user = cx.user)),
+        VaultError::AccountExists => Failure::new(EXIT_OTHER, t!("cli.account_exists", user = cx.user)),
+        VaultError::WrongPassword => Failure::new(EXIT_LOGIN, t!("cli.wrong_password", user = cx.user, secs = 1)),
         VaultError::WrongRecoveryCode => Failure::new(EXIT_LOGIN, t!("cli.wrong_recovery_code")),
-        VaultError::TooSoon(secs) => {
-            Failure::new(EXIT_LOGIN, t!("cli.too_soon", user = cx.user, secs = secs))
-        }
+        VaultError::TooSoon(secs) => Failure::new(EXIT_LOGIN, t!("cli.too_soon", user = cx.user, secs = secs)),
         VaultError::KeyRingDamaged => Failure::new(EXIT_DAMAGED, t!("cli.keyring_damaged")),
-        VaultError::EntryTampered(name) => {
-            Failure::new(EXIT_DAMAGED, t!("cli.entry_tampered", user = name))
-        }
+        VaultError::EntryTampered(name) => Failure::new(EXIT_DAMAGED, t!("cli.entry_tampered", user = name)),
         VaultError::WeakKdf => Failure::new(EXIT_DAMAGED, t!("cli.weak_kdf")),
         VaultError::NotAllowedForRole => Failure::new(EXIT_ROLE, t!("cli.not_allowed")),
         VaultError::LastCounselor => Failure::new(EXIT_OTHER, t!("cli.last_counselor")),
@@ -73,16 +62,9 @@ pub fn from_vault(e: VaultError, cx: &Context<'_>) -> Failure {
 
 pub fn from_store(e: StoreError, cx: &Context<'_>) -> Failure {
     match e {
-        StoreError::Damaged(which, _) => {
-            Failure::new(EXIT_DAMAGED, t!("cli.damaged", file = which.file()))
-        }
-        StoreError::Missing(which) => {
-            Failure::new(EXIT_DAMAGED, t!("cli.missing", file = which.file()))
-        }
-        StoreError::InUse => Failure::new(
-            EXIT_OTHER,
-            t!("cli.in_use", dir = cx.dir.display().to_string()),
-        ),
+        StoreError::Damaged(which, _) => Failure::new(EXIT_DAMAGED, t!("cli.damaged", file = which.file())),
+        StoreError::Missing(which) => Failure::new(EXIT_DAMAGED, t!("cli.missing", file = which.file())),
+        StoreError::InUse => Failure::new(EXIT_OTHER, t!("cli.in_use", dir = cx.dir.display().to_string())),
         StoreError::NotAllowedForRole => Failure::new(EXIT_ROLE, t!("cli.not_allowed")),
         StoreError::Vault(v) => from_vault(v, cx),
         StoreError::Io(e) => Failure::new(EXIT_OTHER, t!("cli.io_error", detail = e.to_string())),
@@ -90,19 +72,13 @@ pub fn from_store(e: StoreError, cx: &Context<'_>) -> Failure {
         // found late (a page that fails its HMAC); say so rather than show SQL.
         StoreError::Sql(e) => match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
-                Failure::new(
-                    EXIT_DAMAGED,
-                    t!("cli.damaged", file = StoreName::Archive.file()),
-                )
+                Failure::new(EXIT_DAMAGED, t!("cli.damaged", file = StoreName::Archive.file()))
             }
             _ => Failure::new(
                 EXIT_OTHER,
                 t!(
                     "cli.internal",
-                    detail = e
-                        .sqlite_error_code()
-                        .map(|c| format!("{c:?}"))
-                        .unwrap_or_default()
+                    detail = e.sqlite_error_code().map(|c| format!("{c:?}")).unwrap_or_default()
                 ),
             ),
         },

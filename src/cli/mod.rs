@@ -1,8 +1,8 @@
 //! The command-line verbs: scripting, recovery and tests. Each asks for the acting account's
 //! password on the terminal (no echo), or reads it from standard input with `--password-stdin`.
 
-mod failure;
-mod secrets;
+pub mod failure;
+pub mod secrets;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 use rust_i18n::t;
 
-use failure::{Context, from_backup, from_store, from_vault};
+pub use failure::{Context, from_backup, from_store, from_vault};
 pub use failure::{EXIT_DAMAGED, EXIT_LOGIN, EXIT_OTHER, EXIT_ROLE, EXIT_USAGE, Failure};
 use secrets::Secrets;
 
@@ -153,10 +153,7 @@ impl Run {
     }
 
     fn cx<'a>(&'a self, user: &'a str) -> Context<'a> {
-        Context {
-            user,
-            dir: &self.dir,
-        }
+        Context { user, dir: &self.dir }
     }
 
     fn open_dir(&self) -> Result<DataDir, Failure> {
@@ -186,18 +183,12 @@ impl Run {
         }
         let wait = ring.wait_before_login(&user, chrono::Utc::now());
         if !wait.is_zero() {
-            eprintln!(
-                "{}",
-                t!("cli.waiting", secs = wait.as_secs_f64().ceil() as u64)
-            );
+            eprintln!("{}", t!("cli.waiting", secs = wait.as_secs_f64().ceil() as u64));
             std::thread::sleep(wait);
         }
-        let password = self
-            .secrets
-            .password(&t!("cli.prompt_password", user = user))?;
+        let password = self.secrets.password(&t!("cli.prompt_password", user = user))?;
         let result = ring.unlock(&user, &password, chrono::Utc::now());
-        ring.save(&self.dir)
-            .map_err(|e| from_vault(e, &self.cx(&user)))?;
+        ring.save(&self.dir).map_err(|e| from_vault(e, &self.cx(&user)))?;
         let keys = match result {
             Ok(keys) => keys,
             Err(VaultError::WrongPassword) => {
@@ -213,8 +204,7 @@ impl Run {
             }
             Err(e) => return Err(from_vault(e, &self.cx(&user))),
         };
-        let session =
-            Session::open(dir, keys, &mut ring).map_err(|e| from_store(e, &self.cx(&user)))?;
+        let session = Session::open(dir, keys, &mut ring).map_err(|e| from_store(e, &self.cx(&user)))?;
         Ok((session, ring))
     }
 
@@ -246,44 +236,26 @@ pub fn run(cli: &Cli, verb: &Verb) -> Result<(), Failure> {
     }
 }
 
-fn init(
-    run: &mut Run,
-    counselor: &str,
-    display_name: Option<&str>,
-    lang: Option<Lang>,
-) -> Result<(), Failure> {
+fn init(run: &mut Run, counselor: &str, display_name: Option<&str>, lang: Option<Lang>) -> Result<(), Failure> {
     let dir = run.open_dir()?;
-    let cx = run.cx(counselor);
     if KeyRing::load(&run.dir).is_ok() || !dir.is_empty() {
-        return Err(from_vault(VaultError::KeyRingExists, &cx));
+        return Err(from_vault(VaultError::KeyRingExists, &run.cx(counselor)));
     }
     if !crate::vault::valid_name(counselor) {
         return Err(Failure::usage(t!("cli.bad_name")));
     }
     let password = run.secrets.new_password(counselor)?;
-    let lang = lang.map(Lang::code).unwrap_or("zh-CN");
-    let (ring, keys, code) = KeyRing::create(
+    let new = store::NewRoom {
         counselor,
-        display_name.unwrap_or(counselor),
-        &password,
-        lang,
-    )
-    .map_err(|e| from_vault(e, &run.cx(counselor)))?;
-    // Stores first, key ring last: a directory with a key ring is a finished room.
-    let session = Session::create(dir, keys).map_err(|e| from_store(e, &run.cx(counselor)))?;
-    if let Session::Counselor(s) = &session {
-        s.audit_account("init", counselor)
-            .map_err(|e| from_store(e, &run.cx(counselor)))?;
-    }
-    ring.save(&run.dir)
-        .map_err(|e| from_vault(e, &run.cx(counselor)))?;
+        display_name: display_name.unwrap_or(counselor),
+        password: &password,
+        lang: lang.map(Lang::code).unwrap_or("zh-CN"),
+        settings: store::RoomSettings::default(),
+    };
+    let (_session, _ring, code) = store::setup_room(dir, new).map_err(|e| from_store(e, &run.cx(counselor)))?;
     println!(
         "{}",
-        t!(
-            "cli.init_done",
-            dir = run.dir.display().to_string(),
-            user = counselor
-        )
+        t!("cli.init_done", dir = run.dir.display().to_string(), user = counselor)
     );
     println!("{}", t!("cli.recovery_code_line", code = code.expose()));
     eprintln!("{}", t!("cli.recovery_warning"));
@@ -306,10 +278,7 @@ fn staff(run: &mut Run, action: &StaffAction) -> Result<(), Failure> {
                 println!("{}\t{}\t{}", e.name, role_label(e.role), e.display_name);
             }
             if let Session::Counselor(s) = &session {
-                for name in ring
-                    .tampered(s.grant())
-                    .map_err(|e| from_vault(e, &run.cx("")))?
-                {
+                for name in ring.tampered(s.grant()).map_err(|e| from_vault(e, &run.cx("")))? {
                     println!("{}", t!("cli.verify_tampered", user = name));
                 }
             }
@@ -337,15 +306,11 @@ fn staff(run: &mut Run, action: &StaffAction) -> Result<(), Failure> {
                 &password,
             )
             .map_err(|e| from_vault(e, &run.cx(name)))?;
-            ring.save(&run.dir)
-                .map_err(|e| from_vault(e, &run.cx(name)))?;
+            ring.save(&run.dir).map_err(|e| from_vault(e, &run.cx(name)))?;
             session
                 .audit_account("add", name)
                 .map_err(|e| from_store(e, &run.cx(name)))?;
-            println!(
-                "{}",
-                t!("cli.staff_added", user = name, role = role_label(role))
-            );
+            println!("{}", t!("cli.staff_added", user = name, role = role_label(role)));
             Ok(())
         }
         StaffAction::Remove { name } => {
@@ -353,12 +318,7 @@ fn staff(run: &mut Run, action: &StaffAction) -> Result<(), Failure> {
             let role = session
                 .remove_account(&mut ring, name)
                 .map_err(|e| from_store(e, &run.cx(name)))?;
-            let stores = role
-                .keys()
-                .iter()
-                .map(|k| k.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
+            let stores = role.keys().iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ");
             println!("{}", t!("cli.staff_removed", user = name, stores = stores));
             Ok(())
         }
@@ -370,21 +330,17 @@ fn staff(run: &mut Run, action: &StaffAction) -> Result<(), Failure> {
             if &acting == name {
                 let _dir = run.open_dir()?;
                 let mut ring = run.load_ring()?;
-                let old = run
-                    .secrets
-                    .password(&t!("cli.prompt_password", user = name))?;
+                let old = run.secrets.password(&t!("cli.prompt_password", user = name))?;
                 let new = run.secrets.new_password(name)?;
                 let result = ring.change_password(name, &old, &new, chrono::Utc::now());
-                ring.save(&run.dir)
-                    .map_err(|e| from_vault(e, &run.cx(name)))?;
+                ring.save(&run.dir).map_err(|e| from_vault(e, &run.cx(name)))?;
                 result.map_err(|e| from_vault(e, &run.cx(name)))?;
             } else {
                 let (session, mut ring) = run.login_counselor()?;
                 let new = run.secrets.new_password(name)?;
                 ring.reset_password(session.grant(), name, &new)
                     .map_err(|e| from_vault(e, &run.cx(name)))?;
-                ring.save(&run.dir)
-                    .map_err(|e| from_vault(e, &run.cx(name)))?;
+                ring.save(&run.dir).map_err(|e| from_vault(e, &run.cx(name)))?;
                 session
                     .audit_account("reset_password", name)
                     .map_err(|e| from_store(e, &run.cx(name)))?;
@@ -397,20 +353,14 @@ fn staff(run: &mut Run, action: &StaffAction) -> Result<(), Failure> {
 
 fn import_students(run: &mut Run, file: &std::path::Path) -> Result<(), Failure> {
     let (mut session, _ring) = run.login_counselor()?;
-    let bytes = std::fs::read(file)
-        .map_err(|e| Failure::new(EXIT_OTHER, t!("cli.io_error", detail = e.to_string())))?;
+    let bytes =
+        std::fs::read(file).map_err(|e| Failure::new(EXIT_OTHER, t!("cli.io_error", detail = e.to_string())))?;
     match crate::domain::roster::parse(&bytes) {
         Ok(rows) => {
-            let report = session
-                .import_students(&rows)
-                .map_err(|e| from_store(e, &run.cx("")))?;
+            let report = session.import_students(&rows).map_err(|e| from_store(e, &run.cx("")))?;
             println!(
                 "{}",
-                t!(
-                    "cli.import_done",
-                    added = report.added,
-                    updated = report.updated
-                )
+                t!("cli.import_done", added = report.added, updated = report.updated)
             );
             Ok(())
         }
@@ -425,10 +375,7 @@ fn import_students(run: &mut Run, file: &std::path::Path) -> Result<(), Failure>
                     )
                 );
             }
-            Err(Failure::new(
-                EXIT_OTHER,
-                t!("cli.import_failed", count = errors.len()),
-            ))
+            Err(Failure::new(EXIT_OTHER, t!("cli.import_failed", count = errors.len())))
         }
     }
 }
@@ -469,42 +416,26 @@ fn status(run: &mut Run) -> Result<(), Failure> {
     match s.archive_audit {
         Some(archive) => println!(
             "{}",
-            t!(
-                "cli.status_audit",
-                dutybook = s.dutybook_audit,
-                archive = archive
-            )
+            t!("cli.status_audit", dutybook = s.dutybook_audit, archive = archive)
         ),
-        None => println!(
-            "{}",
-            t!("cli.status_audit_duty", dutybook = s.dutybook_audit)
-        ),
+        None => println!("{}", t!("cli.status_audit_duty", dutybook = s.dutybook_audit)),
     }
     let never = t!("cli.status_never").into_owned();
     println!(
         "{}",
-        t!(
-            "cli.status_last_backup",
-            when = s.last_backup.unwrap_or(never)
-        )
+        t!("cli.status_last_backup", when = s.last_backup.unwrap_or(never))
     );
     Ok(())
 }
 
 fn verify(run: &mut Run) -> Result<(), Failure> {
     let (session, ring) = run.login()?;
-    let checks = session
-        .access()
-        .verify()
-        .map_err(|e| from_store(e, &run.cx("")))?;
+    let checks = session.access().verify().map_err(|e| from_store(e, &run.cx("")))?;
     let mut ok = true;
     for check in &checks {
         let file = check.store.file();
         for problem in &check.problems {
-            println!(
-                "{}",
-                t!("cli.verify_problem", file = file, problem = problem)
-            );
+            println!("{}", t!("cli.verify_problem", file = file, problem = problem));
         }
         match check.audit {
             Ok(rows) if check.problems.is_empty() => {
@@ -516,10 +447,7 @@ fn verify(run: &mut Run) -> Result<(), Failure> {
         ok &= check.holds();
     }
     if let Session::Counselor(s) = &session {
-        for name in ring
-            .tampered(s.grant())
-            .map_err(|e| from_vault(e, &run.cx("")))?
-        {
+        for name in ring.tampered(s.grant()).map_err(|e| from_vault(e, &run.cx("")))? {
             println!("{}", t!("cli.verify_tampered", user = name));
             ok = false;
         }
@@ -533,9 +461,7 @@ fn verify(run: &mut Run) -> Result<(), Failure> {
 
 fn backup(run: &mut Run, to: &std::path::Path) -> Result<(), Failure> {
     let (session, _ring) = run.login_counselor()?;
-    session
-        .backup_to(to)
-        .map_err(|e| from_backup(e, &run.cx("")))?;
+    session.backup_to(to).map_err(|e| from_backup(e, &run.cx("")))?;
     println!("{}", t!("cli.backup_done", file = to.display().to_string()));
     Ok(())
 }
@@ -550,16 +476,12 @@ fn restore(run: &mut Run, from: &std::path::Path) -> Result<(), Failure> {
     if let Err(failure) = result {
         return Err(failure);
     }
-    println!(
-        "{}",
-        t!("cli.restore_done", dir = run.dir.display().to_string())
-    );
+    println!("{}", t!("cli.restore_done", dir = run.dir.display().to_string()));
     Ok(())
 }
 
 fn recover(run: &mut Run, code: &str) -> Result<(), Failure> {
-    let code =
-        RecoveryCode::parse(code).ok_or_else(|| Failure::usage(t!("cli.bad_recovery_code")))?;
+    let code = RecoveryCode::parse(code).ok_or_else(|| Failure::usage(t!("cli.bad_recovery_code")))?;
     let dir = run.open_dir()?;
     let mut ring = run.load_ring()?;
     let user = run.acting_user(&ring)?;
@@ -570,8 +492,7 @@ fn recover(run: &mut Run, code: &str) -> Result<(), Failure> {
         return Err(Failure::new(EXIT_ROLE, t!("cli.not_allowed")));
     }
     let result = ring.unlock_recovery(&code, chrono::Utc::now());
-    ring.save(&run.dir)
-        .map_err(|e| from_vault(e, &run.cx(&user)))?;
+    ring.save(&run.dir).map_err(|e| from_vault(e, &run.cx(&user)))?;
     let keys = result.map_err(|e| from_vault(e, &run.cx(&user)))?;
     let new = run.secrets.new_password(&user)?;
     {
@@ -579,11 +500,8 @@ fn recover(run: &mut Run, code: &str) -> Result<(), Failure> {
         ring.reset_password(grant, &user, &new)
             .map_err(|e| from_vault(e, &run.cx(&user)))?;
     }
-    ring.save(&run.dir)
-        .map_err(|e| from_vault(e, &run.cx(&user)))?;
-    if let Session::Counselor(s) =
-        Session::open(dir, keys, &mut ring).map_err(|e| from_store(e, &run.cx(&user)))?
-    {
+    ring.save(&run.dir).map_err(|e| from_vault(e, &run.cx(&user)))?;
+    if let Session::Counselor(s) = Session::open(dir, keys, &mut ring).map_err(|e| from_store(e, &run.cx(&user)))? {
         s.audit_account("recover", &user)
             .map_err(|e| from_store(e, &run.cx(&user)))?;
     }

@@ -44,9 +44,7 @@ pub fn parse_time(text: &str) -> Option<NaiveTime> {
                 m.trim().parse::<u32>().ok()?
             },
         ),
-        None if t.len() == 4 && t.chars().all(|c| c.is_ascii_digit()) => {
-            (t[..2].parse().ok()?, t[2..].parse().ok()?)
-        }
+        None if t.len() == 4 && t.chars().all(|c| c.is_ascii_digit()) => (t[..2].parse().ok()?, t[2..].parse().ok()?),
         None => (t.parse::<u32>().ok()?, 0),
     };
     NaiveTime::from_hms_opt(h, m, 0)

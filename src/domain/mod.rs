@@ -1,4 +1,5 @@
 //! Plain types and rules. No I/O, no SQL, no terminal.
 
 pub mod date;
+pub mod hours;
 pub mod roster;

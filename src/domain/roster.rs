@@ -76,10 +76,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Student>, Vec<RowError>> {
     let mut index = [0usize; 6];
     let mut missing = Vec::new();
     for (i, (en, zh)) in COLUMNS.iter().enumerate() {
-        match headers
-            .iter()
-            .position(|h| h.eq_ignore_ascii_case(en) || h == *zh)
-        {
+        match headers.iter().position(|h| h.eq_ignore_ascii_case(en) || h == *zh) {
             Some(pos) => index[i] = pos,
             None => missing.push(RowError {
                 line: 1,
@@ -146,11 +143,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Student>, Vec<RowError>> {
             }
         }
     }
-    if errors.is_empty() {
-        Ok(students)
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(students) } else { Err(errors) }
 }
 
 #[cfg(test)]

@@ -19,25 +19,10 @@ pub const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS {s}.audit (
     hash TEXT NOT NULL
 );";
 
-fn row_hash(
-    prev: &str,
-    seq: i64,
-    at: &str,
-    account: &str,
-    action: &str,
-    entity: &str,
-    entity_id: &str,
-) -> String {
+fn row_hash(prev: &str, seq: i64, at: &str, account: &str, action: &str, entity: &str, entity_id: &str) -> String {
     let mut h = Sha256::new();
     h.update(prev.as_bytes());
-    for part in [
-        seq.to_string().as_str(),
-        at,
-        account,
-        action,
-        entity,
-        entity_id,
-    ] {
+    for part in [seq.to_string().as_str(), at, account, action, entity, entity_id] {
         h.update((part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
     }
@@ -87,9 +72,7 @@ pub fn verify_chain(conn: &Connection, schema: &str) -> Result<Result<u64, i64>,
         let fields: [String; 5] = [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?];
         let prev_hash: String = r.get(6)?;
         let hash: String = r.get(7)?;
-        let recomputed = row_hash(
-            &prev, seq, &fields[0], &fields[1], &fields[2], &fields[3], &fields[4],
-        );
+        let recomputed = row_hash(&prev, seq, &fields[0], &fields[1], &fields[2], &fields[3], &fields[4]);
         if seq != expected_seq || prev_hash != prev || hash != recomputed {
             return Ok(Err(seq));
         }

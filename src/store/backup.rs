@@ -45,12 +45,7 @@ struct Header {
 }
 
 /// Copies one schema of `conn` into a new file keyed with `key`, and returns the file's bytes.
-fn copy_store(
-    conn: &Connection,
-    schema: &str,
-    key: &Key32,
-    scratch: &Path,
-) -> Result<Vec<u8>, StoreError> {
+fn copy_store(conn: &Connection, schema: &str, key: &Key32, scratch: &Path) -> Result<Vec<u8>, StoreError> {
     let _ = std::fs::remove_file(scratch);
     {
         let mut dst = Connection::open(scratch)?;
@@ -83,35 +78,15 @@ pub(super) fn write_backup(session: &CounselorSession, target: &Path) -> Result<
             [&created],
         )
         .map_err(StoreError::from)?;
-        audit::append(
-            &tx,
-            "main",
-            &session.stores.account,
-            "backup",
-            "store",
-            "dutybook.db",
-        )?;
-        audit::append(
-            &tx,
-            "archive",
-            &session.stores.account,
-            "backup",
-            "store",
-            "archive.db",
-        )?;
+        audit::append(&tx, "main", &session.stores.account, "backup", "store", "dutybook.db")?;
+        audit::append(&tx, "archive", &session.stores.account, "backup", "store", "archive.db")?;
         tx.commit().map_err(StoreError::from)?;
     }
     let scratch = dir.join("backup-scratch.db");
     let parts_bytes = vec![
         (KEYRING_FILE, std::fs::read(dir.join(KEYRING_FILE))?),
-        (
-            DUTYBOOK_FILE,
-            copy_store(conn, "main", dutybook_key, &scratch)?,
-        ),
-        (
-            ARCHIVE_FILE,
-            copy_store(conn, "archive", archive_key, &scratch)?,
-        ),
+        (DUTYBOOK_FILE, copy_store(conn, "main", dutybook_key, &scratch)?),
+        (ARCHIVE_FILE, copy_store(conn, "archive", archive_key, &scratch)?),
     ];
     let header = Header {
         created,
@@ -151,10 +126,7 @@ pub(super) fn write_backup(session: &CounselorSession, target: &Path) -> Result<
 }
 
 fn sibling_tmp(target: &Path) -> PathBuf {
-    let mut name = target
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
+    let mut name = target.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(".partial");
     target.with_file_name(name)
 }
@@ -173,12 +145,8 @@ fn read_parts(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, BackupError> {
     if hex::encode(Sha256::digest(&bytes[..trailer_at])).as_bytes() != stated {
         return Err(BackupError::Damaged);
     }
-    let newline = rest
-        .iter()
-        .position(|&b| b == b'\n')
-        .ok_or(BackupError::Damaged)?;
-    let header: Header =
-        serde_json::from_slice(&rest[..newline]).map_err(|_| BackupError::Damaged)?;
+    let newline = rest.iter().position(|&b| b == b'\n').ok_or(BackupError::Damaged)?;
+    let header: Header = serde_json::from_slice(&rest[..newline]).map_err(|_| BackupError::Damaged)?;
     let mut cursor = MAGIC.len() + newline + 1;
     let mut parts = Vec::new();
     for part in header.parts {

@@ -8,6 +8,7 @@
 pub mod audit;
 mod backup;
 mod datadir;
+mod room;
 mod roster;
 mod schema;
 
@@ -17,6 +18,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use backup::{BackupError, restore_backup};
 pub use datadir::DataDir;
+pub use room::{DEFAULT_LOCK_MINUTES, NewRoom, RoomSettings, setup_room};
 pub use roster::ImportReport;
 
 use crate::vault::{Grant, Key32, KeyName, KeyRing, Role, Unlocked};
@@ -89,10 +91,8 @@ fn open_keyed(path: &Path, key: &Key32, create: bool) -> Result<Connection, Stor
     conn.execute_batch(&statement)?;
     conn.execute_batch("PRAGMA cipher_memory_security = ON;")?;
     // A wrong key or a damaged first page shows only at the first read.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map_err(damaged(StoreName::Dutybook))?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        .map_err(damaged(StoreName::Dutybook))?;
     check_is_sqlcipher(&conn, path, StoreName::Dutybook)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
@@ -109,34 +109,21 @@ fn open_keyed(path: &Path, key: &Key32, create: bool) -> Result<Connection, Stor
 
 /// SQLCipher without a key behaves as plain SQLite: make sure that is not what happened.
 fn check_is_sqlcipher(conn: &Connection, path: &Path, which: StoreName) -> Result<(), StoreError> {
-    let version: Option<String> = conn
-        .query_row("PRAGMA cipher_version", [], |r| r.get(0))
-        .optional()?;
+    let version: Option<String> = conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).optional()?;
     if version.is_none_or(|v| v.is_empty()) {
-        return Err(StoreError::Damaged(
-            which,
-            "not built with SQLCipher".into(),
-        ));
+        return Err(StoreError::Damaged(which, "not built with SQLCipher".into()));
     }
     let mut header = [0u8; 16];
     if let Ok(mut f) = std::fs::File::open(path) {
         use std::io::Read;
         if f.read_exact(&mut header).is_ok() && &header == b"SQLite format 3\0" {
-            return Err(StoreError::Damaged(
-                which,
-                "stored without encryption".into(),
-            ));
+            return Err(StoreError::Damaged(which, "stored without encryption".into()));
         }
     }
     Ok(())
 }
 
-fn attach_archive(
-    conn: &Connection,
-    path: &Path,
-    key: &Key32,
-    create: bool,
-) -> Result<(), StoreError> {
+fn attach_archive(conn: &Connection, path: &Path, key: &Key32, create: bool) -> Result<(), StoreError> {
     if !create && !path.exists() {
         return Err(StoreError::Missing(StoreName::Archive));
     }
@@ -146,10 +133,8 @@ fn attach_archive(
         rusqlite::params![path.to_string_lossy(), literal.as_str()],
     )
     .map_err(damaged(StoreName::Archive))?;
-    conn.query_row("SELECT count(*) FROM archive.sqlite_master", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map_err(damaged(StoreName::Archive))?;
+    conn.query_row("SELECT count(*) FROM archive.sqlite_master", [], |r| r.get::<_, i64>(0))
+        .map_err(damaged(StoreName::Archive))?;
     check_is_sqlcipher(conn, path, StoreName::Archive)?;
     conn.execute_batch(
         "PRAGMA archive.journal_mode = WAL;
@@ -176,13 +161,9 @@ fn migrate(conn: &mut Connection, which: StoreName) -> Result<(), StoreError> {
         StoreName::Dutybook => ("main", schema::DUTYBOOK),
         StoreName::Archive => ("archive", schema::ARCHIVE),
     };
-    let version: i64 =
-        conn.query_row(&format!("PRAGMA {schema}.user_version"), [], |r| r.get(0))?;
+    let version: i64 = conn.query_row(&format!("PRAGMA {schema}.user_version"), [], |r| r.get(0))?;
     if version as usize > steps.len() {
-        return Err(StoreError::Damaged(
-            which,
-            "written by a newer caseroom".into(),
-        ));
+        return Err(StoreError::Damaged(which, "written by a newer caseroom".into()));
     }
     let tx = conn.transaction()?;
     tx.execute_batch(&audit::SCHEMA.replace("{s}", schema))?;
@@ -197,11 +178,7 @@ fn migrate(conn: &mut Connection, which: StoreName) -> Result<(), StoreError> {
 /// `quick_check` on open, so a damaged page is reported before anything is half-read.
 fn quick_check(conn: &Connection, which: StoreName) -> Result<(), StoreError> {
     let result: String = conn
-        .query_row(
-            &format!("PRAGMA {}.quick_check(1)", which.schema()),
-            [],
-            |r| r.get(0),
-        )
+        .query_row(&format!("PRAGMA {}.quick_check(1)", which.schema()), [], |r| r.get(0))
         .map_err(damaged(which))?;
     if result == "ok" {
         Ok(())
@@ -227,17 +204,10 @@ struct OpenedWith {
 }
 
 impl Stores {
-    fn open(
-        dir: DataDir,
-        keys: &Unlocked,
-        create: bool,
-    ) -> Result<(Stores, OpenedWith), StoreError> {
+    fn open(dir: DataDir, keys: &Unlocked, create: bool) -> Result<(Stores, OpenedWith), StoreError> {
         let mut opened = OpenedWith::default();
         let path = dir.path().join(DUTYBOOK_FILE);
-        let mut conn = match (
-            open_keyed(&path, &keys.dutybook, create),
-            &keys.next_dutybook,
-        ) {
+        let mut conn = match (open_keyed(&path, &keys.dutybook, create), &keys.next_dutybook) {
             (Err(StoreError::Damaged(..)), Some(next)) => {
                 opened.next_dutybook = true;
                 open_keyed(&path, next, create)?
@@ -248,10 +218,7 @@ impl Stores {
         migrate(&mut conn, StoreName::Dutybook)?;
         if let Some(archive) = &keys.archive {
             let path = dir.path().join(ARCHIVE_FILE);
-            match (
-                attach_archive(&conn, &path, archive, create),
-                &keys.next_archive,
-            ) {
+            match (attach_archive(&conn, &path, archive, create), &keys.next_archive) {
                 (Err(StoreError::Damaged(..)), Some(next)) => {
                     opened.next_archive = true;
                     attach_archive(&conn, &path, next, create)?
@@ -281,15 +248,16 @@ impl Stores {
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
             .optional()?)
     }
 
     fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
         let tx = self.conn.unchecked_transaction()?;
-        tx.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
         audit::append(&tx, "main", &self.account, "update", "setting", key)?;
         tx.commit()?;
         Ok(())
@@ -303,9 +271,7 @@ impl Stores {
             .execute_batch(&format!("PRAGMA {schema}.wal_checkpoint(TRUNCATE);"))
             .map_err(damaged(which))?;
         let cipher: Vec<String> = {
-            let mut stmt = self
-                .conn
-                .prepare(&format!("PRAGMA {schema}.cipher_integrity_check"))?;
+            let mut stmt = self.conn.prepare(&format!("PRAGMA {schema}.cipher_integrity_check"))?;
             stmt.query_map([], |r| r.get::<_, String>(0))
                 .map_err(damaged(which))?
                 .collect::<Result<_, _>>()
@@ -314,9 +280,7 @@ impl Stores {
         problems.extend(cipher);
         let integrity: String = self
             .conn
-            .query_row(&format!("PRAGMA {schema}.integrity_check(1)"), [], |r| {
-                r.get(0)
-            })
+            .query_row(&format!("PRAGMA {schema}.integrity_check(1)"), [], |r| r.get(0))
             .map_err(damaged(which))?;
         if integrity != "ok" {
             problems.push(integrity);
@@ -375,6 +339,9 @@ pub trait DutyBookAccess {
     }
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.stores().setting(key)
+    }
+    fn room_settings(&self) -> Result<RoomSettings, StoreError> {
+        room::read(self)
     }
     fn status(&self) -> Result<Status, StoreError>;
     fn verify(&self) -> Result<Vec<StoreCheck>, StoreError>;
@@ -465,6 +432,14 @@ impl Session {
         }
     }
 
+    /// Closes the stores (keys are wiped as they drop) and hands back the locked data directory.
+    pub fn close(self) -> DataDir {
+        match self {
+            Session::Counselor(s) => s.stores.dir,
+            Session::Duty(s) => s.0.dir,
+        }
+    }
+
     pub fn access(&self) -> &dyn DutyBookAccess {
         match self {
             Session::Counselor(s) => s,
@@ -546,11 +521,7 @@ impl CounselorSession {
     /// either the old key or the new one, never a mix.
     fn rekey_to(&mut self, which: StoreName, key: &Key32) -> Result<(), StoreError> {
         let literal = key.sqlcipher_literal();
-        let statement = zeroize::Zeroizing::new(format!(
-            "PRAGMA {}.rekey = \"{}\";",
-            which.schema(),
-            literal.as_str()
-        ));
+        let statement = zeroize::Zeroizing::new(format!("PRAGMA {}.rekey = \"{}\";", which.schema(), literal.as_str()));
         self.stores.conn.execute_batch(&statement)?;
         let tx = self.stores.conn.unchecked_transaction()?;
         audit::append(
@@ -591,10 +562,7 @@ impl CounselorSession {
         for (which, _, key) in &rotated {
             self.rekey_to(*which, key)?;
         }
-        let new_archive = rotated
-            .iter()
-            .find(|(w, ..)| *w == StoreName::Archive)
-            .map(|(.., k)| k);
+        let new_archive = rotated.iter().find(|(w, ..)| *w == StoreName::Archive).map(|(.., k)| k);
         ring.promote_next(
             Grant {
                 archive: &old_archive,
@@ -616,10 +584,7 @@ impl CounselorSession {
     }
 
     /// Imports the school roster: every row or none.
-    pub fn import_students(
-        &mut self,
-        rows: &[crate::domain::roster::Student],
-    ) -> Result<ImportReport, StoreError> {
+    pub fn import_students(&mut self, rows: &[crate::domain::roster::Student]) -> Result<ImportReport, StoreError> {
         roster::import(&mut self.stores.conn, &self.stores.account, rows)
     }
 

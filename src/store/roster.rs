@@ -11,11 +11,7 @@ pub struct ImportReport {
     pub updated: usize,
 }
 
-pub fn import(
-    conn: &mut Connection,
-    account: &str,
-    rows: &[Student],
-) -> Result<ImportReport, StoreError> {
+pub fn import(conn: &mut Connection, account: &str, rows: &[Student]) -> Result<ImportReport, StoreError> {
     let tx = conn.transaction()?;
     let mut report = ImportReport::default();
     let now = now_text();

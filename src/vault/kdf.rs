@@ -50,8 +50,7 @@ impl KdfParams {
     }
 
     pub fn weak_allowed() -> bool {
-        ALLOW_WEAK.load(std::sync::atomic::Ordering::Relaxed)
-            || std::env::var(TEST_KDF_ENV).is_ok_and(|v| v == "1")
+        ALLOW_WEAK.load(std::sync::atomic::Ordering::Relaxed) || std::env::var(TEST_KDF_ENV).is_ok_and(|v| v == "1")
     }
 
     /// The parameters new accounts get: the test ones when tests asked, else calibrated.
@@ -138,9 +137,7 @@ mod tests {
         })
         .unwrap();
         let mut out = [0u8; 32];
-        argon
-            .hash_password_into(&[1u8; 32], &[2u8; 16], &mut out)
-            .unwrap();
+        argon.hash_password_into(&[1u8; 32], &[2u8; 16], &mut out).unwrap();
         assert_eq!(
             hex::encode(out),
             "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659"

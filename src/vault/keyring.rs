@@ -176,12 +176,7 @@ pub fn failed_login_delay(count: u32) -> Duration {
 /// Associated data: format, role, the name (length-prefixed, so no name can pose as another)
 /// and what is sealed.
 fn aad(role: Role, name: &str, what: &str) -> Vec<u8> {
-    format!(
-        "caseroom/v{FORMAT}/{}/{}:{name}/{what}",
-        role.as_str(),
-        name.len()
-    )
-    .into_bytes()
+    format!("caseroom/v{FORMAT}/{}/{}:{name}/{what}", role.as_str(), name.len()).into_bytes()
 }
 
 fn mac_key(archive: &Key32) -> Key32 {
@@ -193,8 +188,7 @@ fn mac_key(archive: &Key32) -> Key32 {
 }
 
 fn entry_hmac(key: &Key32, entry: &Entry) -> Result<hmac::Hmac<sha2::Sha256>, VaultError> {
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.expose())
-        .map_err(|_| VaultError::KeyRingDamaged)?;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.expose()).map_err(|_| VaultError::KeyRingDamaged)?;
     for part in [
         FORMAT.to_string().as_str(),
         entry.name.as_str(),
@@ -216,14 +210,8 @@ fn unhex(text: &str) -> Result<Vec<u8>, VaultError> {
     hex::decode(text).map_err(|_| VaultError::KeyRingDamaged)
 }
 
-fn wrap_private(
-    kek: &Key32,
-    role: Role,
-    name: &str,
-    private: &PrivateKey,
-) -> Result<Sealed, VaultError> {
-    let cipher =
-        XChaCha20Poly1305::new_from_slice(kek.expose()).map_err(|_| VaultError::KeyRingDamaged)?;
+fn wrap_private(kek: &Key32, role: Role, name: &str, private: &PrivateKey) -> Result<Sealed, VaultError> {
+    let cipher = XChaCha20Poly1305::new_from_slice(kek.expose()).map_err(|_| VaultError::KeyRingDamaged)?;
     let mut nonce = [0u8; 24];
     super::fill_random(&mut nonce);
     let mut plain = private.to_bytes();
@@ -244,8 +232,7 @@ fn wrap_private(
 }
 
 fn unwrap_private(kek: &Key32, entry: &Entry) -> Result<PrivateKey, VaultError> {
-    let cipher =
-        XChaCha20Poly1305::new_from_slice(kek.expose()).map_err(|_| VaultError::KeyRingDamaged)?;
+    let cipher = XChaCha20Poly1305::new_from_slice(kek.expose()).map_err(|_| VaultError::KeyRingDamaged)?;
     let nonce: [u8; 24] = unhex(&entry.private_key.nonce)?
         .try_into()
         .map_err(|_| VaultError::KeyRingDamaged)?;
@@ -273,26 +260,16 @@ fn seal_key(
     key: &Key32,
 ) -> Result<Encapsulated, VaultError> {
     let aad = aad(role, name, key_name.as_str());
-    let (enc, ciphertext) = hpke::single_shot_seal::<HpkeAead, HpkeKdf, Kem>(
-        &OpModeS::Base,
-        public,
-        HPKE_INFO,
-        key.expose(),
-        &aad,
-    )
-    .map_err(|_| VaultError::KeyRingDamaged)?;
+    let (enc, ciphertext) =
+        hpke::single_shot_seal::<HpkeAead, HpkeKdf, Kem>(&OpModeS::Base, public, HPKE_INFO, key.expose(), &aad)
+            .map_err(|_| VaultError::KeyRingDamaged)?;
     Ok(Encapsulated {
         enc: hex::encode(enc.to_bytes()),
         ciphertext: hex::encode(ciphertext),
     })
 }
 
-fn open_key(
-    private: &PrivateKey,
-    entry: &Entry,
-    key_name: KeyName,
-    next: bool,
-) -> Result<Option<Key32>, VaultError> {
+fn open_key(private: &PrivateKey, entry: &Entry, key_name: KeyName, next: bool) -> Result<Option<Key32>, VaultError> {
     let slot = if next {
         next_slot(key_name)
     } else {
@@ -301,8 +278,7 @@ fn open_key(
     let Some(sealed) = entry.wrapped.get(&slot) else {
         return Ok(None);
     };
-    let enc =
-        EncappedKey::from_bytes(&unhex(&sealed.enc)?).map_err(|_| VaultError::KeyRingDamaged)?;
+    let enc = EncappedKey::from_bytes(&unhex(&sealed.enc)?).map_err(|_| VaultError::KeyRingDamaged)?;
     let aad = aad(entry.role, &entry.name, key_name.as_str());
     let plain = Zeroizing::new(
         hpke::single_shot_open::<HpkeAead, HpkeKdf, Kem>(
@@ -315,9 +291,7 @@ fn open_key(
         )
         .map_err(|_| VaultError::EntryTampered(entry.name.clone()))?,
     );
-    Key32::from_slice(&plain)
-        .map(Some)
-        .ok_or(VaultError::KeyRingDamaged)
+    Key32::from_slice(&plain).map(Some).ok_or(VaultError::KeyRingDamaged)
 }
 
 /// Names are what people type at login: letters, digits, `.`, `_`, `-`, or any CJK character.
@@ -388,14 +362,10 @@ impl Entry {
         if hex::encode(<Kem as hpke::Kem>::sk_to_pk(&private).to_bytes()) != self.public_key {
             return Err(VaultError::EntryTampered(self.name.clone()));
         }
-        let dutybook = open_key(&private, self, KeyName::Dutybook, false)?
-            .ok_or(VaultError::KeyRingDamaged)?;
+        let dutybook = open_key(&private, self, KeyName::Dutybook, false)?.ok_or(VaultError::KeyRingDamaged)?;
         let (archive, next_archive) = match self.role {
             Role::Counselor | Role::Recovery => (
-                Some(
-                    open_key(&private, self, KeyName::Archive, false)?
-                        .ok_or(VaultError::KeyRingDamaged)?,
-                ),
+                Some(open_key(&private, self, KeyName::Archive, false)?.ok_or(VaultError::KeyRingDamaged)?),
                 open_key(&private, self, KeyName::Archive, true)?,
             ),
             Role::Duty => (None, None),
@@ -452,15 +422,7 @@ impl KeyRing {
         };
         let kdf = KdfParams::for_new_account();
         let code = RecoveryCode::generate();
-        let entry = Entry::new(
-            counselor,
-            display_name,
-            Role::Counselor,
-            password,
-            kdf,
-            &keys,
-            &mac,
-        )?;
+        let entry = Entry::new(counselor, display_name, Role::Counselor, password, kdf, &keys, &mac)?;
         let recovery = Entry::new(
             RECOVERY_NAME,
             RECOVERY_NAME,
@@ -501,8 +463,7 @@ impl KeyRing {
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<KeyRing, VaultError> {
-        let ring: KeyRing =
-            serde_json::from_slice(bytes).map_err(|_| VaultError::KeyRingDamaged)?;
+        let ring: KeyRing = serde_json::from_slice(bytes).map_err(|_| VaultError::KeyRingDamaged)?;
         if ring.format != FORMAT || ring.recovery.role != Role::Recovery {
             return Err(VaultError::KeyRingDamaged);
         }
@@ -552,8 +513,7 @@ impl KeyRing {
         let Some(last) = failed.last_at else {
             return Duration::ZERO;
         };
-        let until =
-            last + chrono::Duration::from_std(failed_login_delay(failed.count)).unwrap_or_default();
+        let until = last + chrono::Duration::from_std(failed_login_delay(failed.count)).unwrap_or_default();
         (until - now).to_std().unwrap_or(Duration::ZERO)
     }
 
@@ -565,12 +525,7 @@ impl KeyRing {
     }
 
     /// Logs in. The caller saves the ring afterwards: the failure counter changed either way.
-    pub fn unlock(
-        &mut self,
-        name: &str,
-        password: &Password,
-        now: DateTime<Utc>,
-    ) -> Result<Unlocked, VaultError> {
+    pub fn unlock(&mut self, name: &str, password: &Password, now: DateTime<Utc>) -> Result<Unlocked, VaultError> {
         let wait = self.wait_before_login(name, now);
         if !wait.is_zero() {
             return Err(VaultError::TooSoon(wait.as_secs().max(1)));
@@ -585,21 +540,13 @@ impl KeyRing {
         result
     }
 
-    pub fn unlock_recovery(
-        &mut self,
-        code: &RecoveryCode,
-        now: DateTime<Utc>,
-    ) -> Result<Unlocked, VaultError> {
+    pub fn unlock_recovery(&mut self, code: &RecoveryCode, now: DateTime<Utc>) -> Result<Unlocked, VaultError> {
         let wait = self.wait_before_login(RECOVERY_NAME, now);
         if !wait.is_zero() {
             return Err(VaultError::TooSoon(wait.as_secs().max(1)));
         }
         let result = self.recovery.unlock_with(&Password::from(code.expose()));
-        self.note_attempt(
-            RECOVERY_NAME,
-            !matches!(result, Err(VaultError::WrongPassword)),
-            now,
-        );
+        self.note_attempt(RECOVERY_NAME, !matches!(result, Err(VaultError::WrongPassword)), now);
         result.map_err(|e| match e {
             VaultError::WrongPassword => VaultError::WrongRecoveryCode,
             other => other,
@@ -682,12 +629,7 @@ impl KeyRing {
 
     /// Gives `name` a new key pair and password, without the old one: a counselor resetting a
     /// colleague, or the recovery code resetting a counselor. Requires the archive key.
-    pub fn reset_password(
-        &mut self,
-        by: Grant<'_>,
-        name: &str,
-        new: &Password,
-    ) -> Result<(), VaultError> {
+    pub fn reset_password(&mut self, by: Grant<'_>, name: &str, new: &Password) -> Result<(), VaultError> {
         let mac = by.mac_key();
         let old = self.entry(name).ok_or(VaultError::UnknownAccount)?;
         old.check_mac(&mac)?;
@@ -711,14 +653,7 @@ impl KeyRing {
     pub fn remove_account(&mut self, by: Grant<'_>, name: &str) -> Result<Role, VaultError> {
         let mac = by.mac_key();
         let role = self.entry(name).ok_or(VaultError::UnknownAccount)?.role;
-        if role == Role::Counselor
-            && self
-                .accounts
-                .iter()
-                .filter(|e| e.role == Role::Counselor)
-                .count()
-                <= 1
-        {
+        if role == Role::Counselor && self.accounts.iter().filter(|e| e.role == Role::Counselor).count() <= 1 {
             return Err(VaultError::LastCounselor);
         }
         self.accounts.retain(|e| e.name != name);
@@ -733,21 +668,14 @@ impl KeyRing {
     }
 
     fn all_entries_mut(&mut self) -> impl Iterator<Item = &mut Entry> {
-        self.accounts
-            .iter_mut()
-            .chain(std::iter::once(&mut self.recovery))
+        self.accounts.iter_mut().chain(std::iter::once(&mut self.recovery))
     }
 
     /// Step one of a key rotation: seals `next` to every entry that holds `key_name` (the
     /// recovery entry included), beside the current key, after checking each entry's MAC.
     /// Saved before the store is re-keyed, so that a crash in between leaves a ring that opens
     /// the store whichever key it has.
-    pub fn seal_next(
-        &mut self,
-        by: Grant<'_>,
-        key_name: KeyName,
-        next: &Key32,
-    ) -> Result<(), VaultError> {
+    pub fn seal_next(&mut self, by: Grant<'_>, key_name: KeyName, next: &Key32) -> Result<(), VaultError> {
         let mac = by.mac_key();
         for entry in self.all_entries_mut() {
             entry.check_mac(&mac)?;
@@ -767,11 +695,7 @@ impl KeyRing {
 
     /// The last step of a rotation: the next keys become the keys. When the archive key itself
     /// was replaced, every MAC is checked under the old one and recomputed under the new.
-    pub fn promote_next(
-        &mut self,
-        old: Grant<'_>,
-        new_archive: Option<&Key32>,
-    ) -> Result<(), VaultError> {
+    pub fn promote_next(&mut self, old: Grant<'_>, new_archive: Option<&Key32>) -> Result<(), VaultError> {
         let old_mac = old.mac_key();
         let new_mac = new_archive.map(mac_key);
         for entry in self.all_entries_mut() {
@@ -807,16 +731,9 @@ mod tests {
     fn duty_entry_never_holds_the_archive_key_and_role_edits_fail() {
         with_test_kdf();
         let now = Utc::now();
-        let (mut ring, counselor, _code) =
-            KeyRing::create("wang", "王老师", &"pw-c".into(), "zh-CN").unwrap();
-        ring.add_account(
-            counselor.grant().unwrap(),
-            "li",
-            "李老师",
-            Role::Duty,
-            &"pw-d".into(),
-        )
-        .unwrap();
+        let (mut ring, counselor, _code) = KeyRing::create("wang", "王老师", &"pw-c".into(), "zh-CN").unwrap();
+        ring.add_account(counselor.grant().unwrap(), "li", "李老师", Role::Duty, &"pw-d".into())
+            .unwrap();
         let duty = ring.unlock("li", &"pw-d".into(), now).unwrap();
         assert!(duty.archive.is_none());
         assert!(!ring.entry("li").unwrap().wrapped.contains_key("archive"));

@@ -9,9 +9,7 @@ mod recovery;
 mod secret;
 
 pub use kdf::{KdfParams, TEST_KDF_ENV, allow_weak_kdf_for_tests, calibrate, derive};
-pub use keyring::{
-    Entry, FORMAT, Grant, KeyName, KeyRing, Role, Unlocked, failed_login_delay, valid_name,
-};
+pub use keyring::{Entry, FORMAT, Grant, KeyName, KeyRing, Role, Unlocked, failed_login_delay, valid_name};
 pub use recovery::RecoveryCode;
 pub use secret::{Key32, Password};
 

@@ -120,9 +120,7 @@ pub fn roster_csv(prefix: &str, count: usize) -> String {
 
 pub fn name(i: usize) -> String {
     const SURNAMES: [&str; 6] = ["欧阳", "司马", "诸葛", "上官", "慕容", "东方"];
-    const GIVEN: [&str; 8] = [
-        "璟珩", "翊蕤", "骞翮", "鹂琦", "瑾瑜", "霁鸢", "曦玥", "溯洄",
-    ];
+    const GIVEN: [&str; 8] = ["璟珩", "翊蕤", "骞翮", "鹂琦", "瑾瑜", "霁鸢", "曦玥", "溯洄"];
     format!("{}{}", SURNAMES[i % 6], GIVEN[(i / 6) % 8])
 }
 

@@ -1,0 +1,462 @@
+//! Forms: labelled text fields (wide characters and input methods handled by ratatui-textarea),
+//! passwords, dates, times, numbers, selects and checkboxes, each with its message beside it.
+//! A form keeps what was typed until the screen that owns it says otherwise: a failed check
+//! never clears a field.
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Modifier, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui_textarea::{CursorMove, TextArea};
+use rust_i18n::t;
+use unicode_width::UnicodeWidthStr;
+
+use crate::domain::date::{parse_date, parse_time};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Password,
+    Date,
+    Time,
+    Number {
+        min: i64,
+        max: i64,
+    },
+    /// Options: (value, label key for `t!`).
+    Select(Vec<(&'static str, &'static str)>),
+    Checkbox,
+}
+
+pub struct Field {
+    pub id: &'static str,
+    /// An i18n key.
+    pub label: &'static str,
+    pub kind: Kind,
+    pub required: bool,
+    input: TextArea<'static>,
+    pub selected: usize,
+    pub checked: bool,
+    pub error: Option<String>,
+    /// A hint shown beside the field when there is no error (an i18n key or text).
+    pub hint: Option<String>,
+    pristine: String,
+}
+
+impl Field {
+    pub fn new(id: &'static str, label: &'static str, kind: Kind) -> Field {
+        let mut input = TextArea::default();
+        input.set_cursor_line_style(Style::default());
+        if kind == Kind::Password {
+            input.set_mask_char('•');
+        }
+        Field {
+            id,
+            label,
+            kind,
+            required: false,
+            input,
+            selected: 0,
+            checked: false,
+            error: None,
+            hint: None,
+            pristine: String::new(),
+        }
+    }
+
+    pub fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+
+    pub fn with_value(mut self, value: &str) -> Field {
+        self.set_value(value);
+        self.pristine = self.value();
+        self
+    }
+
+    pub fn set_value(&mut self, value: &str) {
+        match &self.kind {
+            Kind::Select(options) => self.selected = options.iter().position(|(v, _)| *v == value).unwrap_or(0),
+            Kind::Checkbox => self.checked = value == "1",
+            _ => {
+                self.input = {
+                    let mut ta = TextArea::new(vec![value.to_owned()]);
+                    ta.set_cursor_line_style(Style::default());
+                    if self.kind == Kind::Password {
+                        ta.set_mask_char('•');
+                    }
+                    ta.move_cursor(CursorMove::End);
+                    ta
+                }
+            }
+        }
+    }
+
+    /// The field's value: text as typed (trimmed), a select's value, "1"/"0" for a checkbox.
+    pub fn value(&self) -> String {
+        match &self.kind {
+            Kind::Select(options) => options
+                .get(self.selected)
+                .map(|(v, _)| (*v).to_owned())
+                .unwrap_or_default(),
+            Kind::Checkbox => if self.checked { "1" } else { "0" }.to_owned(),
+            Kind::Password => self.input.lines().concat(),
+            _ => self.input.lines().concat().trim().to_owned(),
+        }
+    }
+
+    fn is_text(&self) -> bool {
+        !matches!(self.kind, Kind::Select(_) | Kind::Checkbox)
+    }
+
+    /// Checks the field on its own (required, date, time, number); sets or clears its error.
+    fn check(&mut self, today: NaiveDate) -> bool {
+        let v = self.value();
+        self.error = if v.is_empty() {
+            self.required.then(|| t!("form.required").into_owned())
+        } else {
+            match self.kind {
+                Kind::Date if parse_date(&v, today).is_none() => Some(t!("form.bad_date").into_owned()),
+                Kind::Time if parse_time(&v).is_none() => Some(t!("form.bad_time").into_owned()),
+                Kind::Number { min, max } => match v.parse::<i64>() {
+                    Ok(n) if (min..=max).contains(&n) => None,
+                    _ => Some(t!("form.bad_number", min = min, max = max).into_owned()),
+                },
+                _ => None,
+            }
+        };
+        self.error.is_none()
+    }
+}
+
+pub enum FormEvent {
+    /// The key changed the form or moved within it.
+    Handled,
+    /// Enter on the last field, or Ctrl-S / F2 anywhere, and every field passed its check.
+    Submit,
+    /// Submit was asked for but a field failed its check (focus moved to it).
+    Invalid,
+    /// Esc.
+    Cancel,
+    /// Not a key for the form.
+    Ignored,
+}
+
+pub struct Form {
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// A message for the whole form (e.g. what the store said), shown under it.
+    pub message: Option<(String, bool)>,
+}
+
+const LABEL_GAP: u16 = 2;
+
+impl Form {
+    pub fn new(fields: Vec<Field>) -> Form {
+        Form {
+            fields,
+            focus: 0,
+            message: None,
+        }
+    }
+
+    pub fn get(&self, id: &str) -> String {
+        self.fields
+            .iter()
+            .find(|f| f.id == id)
+            .map(Field::value)
+            .unwrap_or_default()
+    }
+
+    pub fn field_mut(&mut self, id: &str) -> Option<&mut Field> {
+        self.fields.iter_mut().find(|f| f.id == id)
+    }
+
+    pub fn set_error(&mut self, id: &str, message: String) {
+        if let Some(i) = self.fields.iter().position(|f| f.id == id) {
+            self.fields[i].error = Some(message);
+            self.focus = i;
+        }
+    }
+
+    /// True when something was typed that is not saved.
+    pub fn is_dirty(&self) -> bool {
+        self.fields.iter().any(|f| f.value() != f.pristine)
+    }
+
+    /// Marks the current values as saved.
+    pub fn mark_saved(&mut self) {
+        for f in &mut self.fields {
+            f.pristine = f.value();
+        }
+    }
+
+    /// Checks every field; moves the focus to the first that fails.
+    pub fn validate(&mut self) -> bool {
+        let today = chrono::Local::now().date_naive();
+        let mut first_bad = None;
+        for (i, f) in self.fields.iter_mut().enumerate() {
+            if !f.check(today) && first_bad.is_none() {
+                first_bad = Some(i);
+            }
+        }
+        if let Some(i) = first_bad {
+            self.focus = i;
+        }
+        first_bad.is_none()
+    }
+
+    fn submit(&mut self) -> FormEvent {
+        if self.validate() {
+            FormEvent::Submit
+        } else {
+            FormEvent::Invalid
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> FormEvent {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => return FormEvent::Cancel,
+            KeyCode::F(2) => return self.submit(),
+            KeyCode::Char('s') if ctrl => return self.submit(),
+            KeyCode::Tab | KeyCode::Down => {
+                self.focus = (self.focus + 1) % self.fields.len().max(1);
+                return FormEvent::Handled;
+            }
+            KeyCode::BackTab | KeyCode::Up => {
+                self.focus = (self.focus + self.fields.len().max(1) - 1) % self.fields.len().max(1);
+                return FormEvent::Handled;
+            }
+            KeyCode::Enter => {
+                if self.focus + 1 >= self.fields.len() {
+                    return self.submit();
+                }
+                self.focus += 1;
+                return FormEvent::Handled;
+            }
+            _ => {}
+        }
+        if ctrl && !matches!(key.code, KeyCode::Char('a' | 'e' | 'h' | 'k' | 'u' | 'w')) {
+            return FormEvent::Ignored;
+        }
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return FormEvent::Ignored;
+        };
+        if ctrl && key.code == KeyCode::Char('u') && field.is_text() {
+            // As in a shell: Ctrl-U clears what is before the cursor.
+            field.input.delete_line_by_head();
+            field.error = None;
+            return FormEvent::Handled;
+        }
+        match &field.kind {
+            Kind::Select(options) => {
+                let n = options.len().max(1);
+                match key.code {
+                    KeyCode::Left => field.selected = (field.selected + n - 1) % n,
+                    KeyCode::Right | KeyCode::Char(' ') => field.selected = (field.selected + 1) % n,
+                    _ => return FormEvent::Ignored,
+                }
+            }
+            Kind::Checkbox => match key.code {
+                KeyCode::Char(' ') => field.checked = !field.checked,
+                _ => return FormEvent::Ignored,
+            },
+            _ => {
+                if !field.input.input(key)
+                    && !matches!(key.code, KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete)
+                {
+                    return FormEvent::Ignored;
+                }
+                field.error = None;
+            }
+        }
+        FormEvent::Handled
+    }
+
+    /// Pasted text goes into the focused text field, as one line.
+    pub fn handle_paste(&mut self, text: &str) {
+        if let Some(field) = self.fields.get_mut(self.focus) {
+            if field.is_text() {
+                let one_line: String = text.chars().filter(|c| *c != '\n' && *c != '\r').collect();
+                field.input.insert_str(one_line);
+                field.error = None;
+            }
+        }
+    }
+
+    fn label_width(&self) -> u16 {
+        self.fields
+            .iter()
+            .map(|f| t!(f.label).width() as u16)
+            .max()
+            .unwrap_or(0)
+            + LABEL_GAP
+    }
+
+    /// Where each field is drawn in `area`: one row each, and one more under a field with an
+    /// error. The same function serves drawing and mouse clicks.
+    pub fn field_rows(&self, area: Rect) -> Vec<Rect> {
+        let mut y = area.y;
+        let mut rows = Vec::new();
+        for f in &self.fields {
+            rows.push(Rect {
+                x: area.x,
+                y,
+                width: area.width,
+                height: 1,
+            });
+            y = y.saturating_add(if f.error.is_some() { 2 } else { 1 });
+        }
+        rows
+    }
+
+    /// Focuses the field under a click; true if one was hit (a select cycles, a box toggles).
+    pub fn click(&mut self, area: Rect, pos: Position) -> bool {
+        let rows = self.field_rows(area);
+        let Some(i) = rows.iter().position(|r| r.contains(pos)) else {
+            return false;
+        };
+        if self.focus == i {
+            let field = &mut self.fields[i];
+            match &field.kind {
+                Kind::Select(options) => field.selected = (field.selected + 1) % options.len().max(1),
+                Kind::Checkbox => field.checked = !field.checked,
+                _ => {}
+            }
+        }
+        self.focus = i;
+        true
+    }
+
+    /// Draws the form; `active` puts the terminal cursor in the focused text field (where an
+    /// input method expects it).
+    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, active: bool) {
+        let label_w = self.label_width();
+        let rows = self.field_rows(area);
+        for (i, (f, row)) in self.fields.iter().zip(&rows).enumerate() {
+            if row.y >= area.bottom() {
+                break;
+            }
+            let focused = active && i == self.focus;
+            let marker = if f.required { "*" } else { " " };
+            let label_style = if focused {
+                Style::default().bold().yellow()
+            } else {
+                Style::default()
+            };
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled(t!(f.label).into_owned(), label_style),
+                    Span::raw(marker),
+                ])),
+                Rect {
+                    width: label_w.min(row.width),
+                    ..*row
+                },
+            );
+            let input_area = Rect {
+                x: row.x + label_w,
+                width: row.width.saturating_sub(label_w).min(48),
+                y: row.y,
+                height: 1,
+            };
+            let field_style = if focused {
+                Style::default()
+                    .add_modifier(Modifier::UNDERLINED)
+                    .bg(ratatui::style::Color::DarkGray)
+            } else {
+                Style::default().add_modifier(Modifier::UNDERLINED)
+            };
+            match &f.kind {
+                Kind::Select(options) => {
+                    let spans: Vec<Span> = options
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(j, (_, label))| {
+                            let text = format!(" {} ", t!(*label));
+                            let style = if j == f.selected {
+                                Style::default().reversed()
+                            } else {
+                                Style::default()
+                            };
+                            [Span::styled(text, style), Span::raw(" ")]
+                        })
+                        .collect();
+                    frame.render_widget(Paragraph::new(Line::from(spans)), input_area);
+                }
+                Kind::Checkbox => {
+                    let mark = if f.checked { "[x]" } else { "[ ]" };
+                    frame.render_widget(Paragraph::new(mark).style(field_style), input_area);
+                }
+                _ => {
+                    let shown: String = match f.kind {
+                        Kind::Password => "•".repeat(f.value().chars().count()),
+                        _ => f.input.lines().concat(),
+                    };
+                    let cursor_col = f.input.cursor().1;
+                    let before: String = match f.kind {
+                        Kind::Password => "•".repeat(cursor_col),
+                        _ => f.input.lines().concat().chars().take(cursor_col).collect(),
+                    };
+                    let before_w = before.width() as u16;
+                    let skip = before_w.saturating_sub(input_area.width.saturating_sub(1));
+                    frame.render_widget(Paragraph::new(shown).style(field_style).scroll((0, skip)), input_area);
+                    if focused {
+                        frame.set_cursor_position(Position {
+                            x: input_area.x + before_w - skip,
+                            y: row.y,
+                        });
+                    }
+                }
+            }
+            let note_x = input_area.right() + 1;
+            if note_x < row.right() {
+                let note_area = Rect {
+                    x: note_x,
+                    width: row.right() - note_x,
+                    ..*row
+                };
+                if let Some(hint) = f.hint.as_ref().filter(|_| f.error.is_none()) {
+                    frame.render_widget(Paragraph::new(hint.as_str()).dark_gray(), note_area);
+                }
+            }
+            if let Some(err) = &f.error {
+                let err_area = Rect {
+                    x: row.x + label_w,
+                    y: row.y + 1,
+                    width: row.width.saturating_sub(label_w),
+                    height: 1,
+                };
+                if err_area.y < area.bottom() {
+                    frame.render_widget(Paragraph::new(format!("⚠ {err}")).red(), err_area);
+                }
+            }
+        }
+        if let Some((message, ok)) = &self.message {
+            let y = rows.last().map(|r| r.y + 2).unwrap_or(area.y);
+            if y < area.bottom() {
+                let style = if *ok {
+                    Style::default().green()
+                } else {
+                    Style::default().red()
+                };
+                frame.render_widget(
+                    Paragraph::new(message.as_str())
+                        .style(style)
+                        .wrap(ratatui::widgets::Wrap { trim: true }),
+                    Rect {
+                        x: area.x,
+                        y,
+                        width: area.width,
+                        height: area.bottom() - y,
+                    },
+                );
+            }
+        }
+    }
+}

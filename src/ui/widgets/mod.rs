@@ -1,0 +1,3 @@
+//! Widgets the screens share.
+
+pub mod form;
