@@ -247,6 +247,13 @@ impl App {
             self.quit = true;
             return;
         }
+        if key.code == KeyCode::F(12) && std::env::var("CASEROOM_TEST_PANIC").is_ok_and(|v| v == "1") {
+            // Lets the tests prove the terminal is restored after a panic.
+            #[allow(clippy::panic)]
+            {
+                panic!("panic asked for by CASEROOM_TEST_PANIC");
+            }
+        }
         if let Some(popup) = self.popup.take() {
             self.on_popup_key(popup, key);
             return;

@@ -36,7 +36,7 @@ pub fn shell_layout(area: Rect) -> ShellLayout {
     }
 }
 
-const NAV_GAP: u16 = 1;
+const NAV_GAP: u16 = 2;
 
 /// Where each section's tab is drawn: ` 1 今天 ` … The same function serves the mouse.
 pub fn nav_rects(nav: Rect, labels: &[String]) -> Vec<Rect> {
@@ -59,7 +59,7 @@ pub fn nav_rects(nav: Rect, labels: &[String]) -> Vec<Rect> {
 }
 
 fn tab_text(i: usize, label: &str) -> String {
-    format!(" {} {} ", i + 1, label)
+    format!("{} {}", i + 1, label)
 }
 
 pub fn nav_hit(nav: Rect, labels: &[String], pos: Position) -> Option<usize> {
@@ -165,23 +165,39 @@ fn header(app: &App, frame: &mut Frame<'_>, area: Rect) {
     frame.render_widget(Paragraph::new(who).on_blue(), right);
 }
 
+/// The keys that work here, as many as fit; the help key always shows, last, since help lists
+/// every key of the screen.
 fn status_bar(app: &App, frame: &mut Frame<'_>, area: Rect) {
-    let mut spans = Vec::new();
-    let mut seen = Vec::new();
     let n = app.sections().len();
+    let mut items: Vec<(String, String)> = Vec::new();
     for b in current_bindings(app) {
-        if seen.contains(&b.label) {
+        let label = t!(b.label).into_owned();
+        if b.label == "keys.help" || items.iter().any(|(_, l)| *l == label) {
             continue;
         }
-        seen.push(b.label);
         let shown = if b.shown == "1-9" {
             format!("1-{n}")
         } else {
             b.shown.to_owned()
         };
-        spans.push(Span::styled(format!(" {shown} "), Style::default().reversed()));
-        spans.push(Span::raw(format!(" {}  ", t!(b.label))));
+        items.push((shown, label));
     }
+    let help_key = if app.form_has_focus() { "F1" } else { "F1/?" };
+    let help = (help_key.to_owned(), t!("keys.help").into_owned());
+    let width = |(k, l): &(String, String)| (k.width() + l.width() + 4) as u16;
+    let mut room = area.width.saturating_sub(width(&help));
+    let mut spans = Vec::new();
+    for item in &items {
+        let w = width(item);
+        if w > room {
+            break;
+        }
+        room -= w;
+        spans.push(Span::styled(format!(" {} ", item.0), Style::default().reversed()));
+        spans.push(Span::raw(format!(" {} ", item.1)));
+    }
+    spans.push(Span::styled(format!(" {} ", help.0), Style::default().reversed()));
+    spans.push(Span::raw(format!(" {} ", help.1)));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

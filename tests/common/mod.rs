@@ -2,6 +2,8 @@
 //! derivation, and a helper to run a verb with passwords on standard input.
 #![allow(dead_code)]
 
+pub mod tui;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

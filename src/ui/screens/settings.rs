@@ -52,8 +52,11 @@ impl Item {
 #[derive(Default)]
 pub struct SettingsState {
     pub item: usize,
-    /// The form of the open item, when one has the focus.
+    /// The form of the open item. It stays (with what was typed) when Esc takes the focus back
+    /// to the list, until it is saved or another item is opened.
     pub form: Option<Form>,
+    /// True while the form has the keyboard.
+    pub form_focus: bool,
     /// In Staff: the list has the focus (and `a`, `r`, `d` work).
     pub staff_open: bool,
     pub staff_selected: usize,
@@ -69,7 +72,7 @@ impl SettingsState {
     }
 
     pub fn form_active(&self) -> bool {
-        self.form.is_some() || self.staff_form.is_some()
+        (self.form.is_some() && self.form_focus) || self.staff_form.is_some()
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -79,6 +82,22 @@ impl SettingsState {
     pub fn paste(&mut self, text: &str) {
         if let Some(form) = self.form.as_mut().or(self.staff_form.as_mut().map(|(_, f)| f)) {
             form.handle_paste(text);
+        }
+    }
+
+    /// Moves to another item. A form with unsaved input stays until that is decided: moving
+    /// away from it keeps it, moving to another item shows that item's form instead.
+    fn select(&mut self, item: usize) {
+        if item != self.item {
+            if !self.form.as_ref().is_some_and(Form::is_dirty) {
+                self.form = None;
+            } else {
+                self.message = Some((t!("settings.unsaved_kept").into_owned(), false));
+                return;
+            }
+            self.item = item;
+            self.staff_open = false;
+            self.staff_form = None;
         }
     }
 
@@ -93,6 +112,7 @@ impl SettingsState {
         let text = result.unwrap_or_else(|e| e);
         if ok {
             self.form = None;
+            self.form_focus = false;
             self.staff_form = None;
             self.message = Some((text, true));
         } else if let Some(form) = self.form.as_mut().or(self.staff_form.as_mut().map(|(_, f)| f)) {
@@ -121,6 +141,12 @@ fn open_item(app: &mut App) {
     let account = session.access().account().to_owned();
     let Some(s) = settings(app) else { return };
     s.message = None;
+    if s.form.is_some() {
+        // Back into the form left with Esc: what was typed is still there.
+        s.form_focus = true;
+        return;
+    }
+    s.form_focus = true;
     s.form = match s.item() {
         Item::Language => Some(Form::new(vec![
             Field::new("lang", "setup.language", Kind::Select(LANGUAGES.to_vec())).with_value(&lang),
@@ -166,13 +192,12 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> bool {
         return false;
     }
     let Some(s) = settings(app) else { return false };
-    if let Some(form) = s.form.as_mut() {
+    if let Some(form) = s.form.as_mut().filter(|_| s.form_focus) {
         match form.handle_key(key) {
             FormEvent::Submit => submit(app),
             FormEvent::Cancel => {
                 if let Some(s) = settings(app) {
-                    // Esc leaves the form; what was typed stays until the item is opened anew.
-                    s.form = None;
+                    s.form_focus = false;
                 }
             }
             FormEvent::Handled => {
@@ -252,8 +277,8 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> bool {
         return true;
     }
     match keys::lookup(keys::LIST, &key) {
-        Some(Action::Up) => s.item = s.item.saturating_sub(1),
-        Some(Action::Down) => s.item = (s.item + 1).min(ITEMS.len() - 1),
+        Some(Action::Up) => s.select(s.item.saturating_sub(1)),
+        Some(Action::Down) => s.select((s.item + 1).min(ITEMS.len() - 1)),
         Some(Action::Open) => open_item(app),
         _ => return false,
     }
@@ -491,17 +516,16 @@ pub fn on_click(app: &mut App, body: Rect, pos: Position) {
     if parts.list.contains(pos) {
         let row = pos.y.saturating_sub(parts.list.y + 1) as usize;
         if row < ITEMS.len() {
-            s.item = row;
-            s.form = None;
-            s.staff_form = None;
-            s.staff_open = false;
-            open_item(app);
+            s.select(row);
+            if s.item == row {
+                open_item(app);
+            }
         }
         return;
     }
     let area = panel_form_area(parts.panel);
     if let Some(form) = s.form.as_mut() {
-        form.click(area, pos);
+        s.form_focus |= form.click(area, pos);
     } else if let Some((_, form)) = s.staff_form.as_mut() {
         form.click(Rect { y: area.y + 1, ..area }, pos);
     } else if s.staff_open {
@@ -550,7 +574,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, body: Rect) {
     let area = panel_form_area(parts.panel);
     let active = app.popup.is_none() && app.busy.is_none();
     if let Some(form) = &s.form {
-        form.render(frame, area, active);
+        form.render(frame, area, active && s.form_focus);
     } else if s.item() == Item::Staff {
         render_staff(app, s, frame, area, active);
     } else {
