@@ -85,6 +85,8 @@ pub const SHELL: &[Binding] = &[
 
 /// Keys of a form with the focus.
 pub const FORM: &[Binding] = &[
+    b(Trigger::Code(KeyCode::F(2)), "F2/Ctrl-S", "keys.save", Action::Form),
+    b(Trigger::Code(KeyCode::Esc), "Esc", "keys.back", Action::Back),
     b(Trigger::Code(KeyCode::Tab), "Tab/↓", "keys.next_field", Action::Form),
     b(
         Trigger::Code(KeyCode::BackTab),
@@ -93,9 +95,7 @@ pub const FORM: &[Binding] = &[
         Action::Form,
     ),
     b(Trigger::Code(KeyCode::Enter), "Enter", "keys.enter_field", Action::Form),
-    b(Trigger::Code(KeyCode::F(2)), "F2/Ctrl-S", "keys.save", Action::Form),
     b(Trigger::Char(' '), "Space/←→", "keys.choose", Action::Form),
-    b(Trigger::Code(KeyCode::Esc), "Esc", "keys.back", Action::Back),
     b(Trigger::Code(KeyCode::F(1)), "F1", "keys.help", Action::Help),
     b(Trigger::Ctrl('l'), "Ctrl-L", "keys.lock", Action::Lock),
 ];

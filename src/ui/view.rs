@@ -190,7 +190,7 @@ fn status_bar(app: &App, frame: &mut Frame<'_>, area: Rect) {
     for item in &items {
         let w = width(item);
         if w > room {
-            break;
+            continue;
         }
         room -= w;
         spans.push(Span::styled(format!(" {} ", item.0), Style::default().reversed()));
