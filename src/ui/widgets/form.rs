@@ -29,6 +29,10 @@ pub enum Kind {
     /// Options: (value, label key for `t!`).
     Select(Vec<(&'static str, &'static str)>),
     Checkbox,
+    /// A multi-line note of `rows` rows: Enter starts a new line, text wraps.
+    Note {
+        rows: u16,
+    },
 }
 
 pub struct Field {
@@ -84,11 +88,15 @@ impl Field {
             Kind::Checkbox => self.checked = value == "1",
             _ => {
                 self.input = {
-                    let mut ta = TextArea::new(vec![value.to_owned()]);
+                    let mut ta = TextArea::new(value.split('\n').map(str::to_owned).collect());
                     ta.set_cursor_line_style(Style::default());
                     if self.kind == Kind::Password {
                         ta.set_mask_char('•');
                     }
+                    if matches!(self.kind, Kind::Note { .. }) {
+                        ta.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+                    }
+                    ta.move_cursor(CursorMove::Bottom);
                     ta.move_cursor(CursorMove::End);
                     ta
                 }
@@ -105,12 +113,22 @@ impl Field {
                 .unwrap_or_default(),
             Kind::Checkbox => if self.checked { "1" } else { "0" }.to_owned(),
             Kind::Password => self.input.lines().concat(),
+            Kind::Note { .. } => self.input.lines().join("\n").trim_end().to_owned(),
             _ => self.input.lines().concat().trim().to_owned(),
         }
     }
 
     fn is_text(&self) -> bool {
         !matches!(self.kind, Kind::Select(_) | Kind::Checkbox)
+    }
+
+    fn height(&self) -> u16 {
+        let rows = if let Kind::Note { rows } = self.kind {
+            rows.max(1)
+        } else {
+            1
+        };
+        rows + u16::from(self.error.is_some())
     }
 
     /// Checks the field on its own (required, date, time, number); sets or clears its error.
@@ -224,6 +242,25 @@ impl Form {
             KeyCode::Esc => return FormEvent::Cancel,
             KeyCode::F(2) => return self.submit(),
             KeyCode::Char('s') if ctrl => return self.submit(),
+            KeyCode::Enter if matches!(self.fields.get(self.focus).map(|f| &f.kind), Some(Kind::Note { .. })) => {
+                if let Some(f) = self.fields.get_mut(self.focus) {
+                    f.input.insert_newline();
+                    f.error = None;
+                }
+                return FormEvent::Handled;
+            }
+            KeyCode::Up | KeyCode::Down
+                if matches!(self.fields.get(self.focus).map(|f| &f.kind), Some(Kind::Note { .. })) =>
+            {
+                if let Some(f) = self.fields.get_mut(self.focus) {
+                    f.input.move_cursor(if key.code == KeyCode::Up {
+                        CursorMove::Up
+                    } else {
+                        CursorMove::Down
+                    });
+                }
+                return FormEvent::Handled;
+            }
             KeyCode::Tab | KeyCode::Down => {
                 self.focus = (self.focus + 1) % self.fields.len().max(1);
                 return FormEvent::Handled;
@@ -278,12 +315,15 @@ impl Form {
         FormEvent::Handled
     }
 
-    /// Pasted text goes into the focused text field, as one line.
+    /// Pasted text goes into the focused text field: as one line, or as typed in a note.
     pub fn handle_paste(&mut self, text: &str) {
         if let Some(field) = self.fields.get_mut(self.focus) {
             if field.is_text() {
-                let one_line: String = text.chars().filter(|c| *c != '\n' && *c != '\r').collect();
-                field.input.insert_str(one_line);
+                let text: String = match field.kind {
+                    Kind::Note { .. } => text.replace("\r\n", "\n").replace('\r', "\n"),
+                    _ => text.chars().filter(|c| *c != '\n' && *c != '\r').collect(),
+                };
+                field.input.insert_str(text);
                 field.error = None;
             }
         }
@@ -308,9 +348,9 @@ impl Form {
                 x: area.x,
                 y,
                 width: area.width,
-                height: 1,
+                height: f.height() - u16::from(f.error.is_some()),
             });
-            y = y.saturating_add(if f.error.is_some() { 2 } else { 1 });
+            y = y.saturating_add(f.height());
         }
         rows
     }
@@ -393,6 +433,36 @@ impl Form {
                     let mark = if f.checked { "[x]" } else { "[ ]" };
                     frame.render_widget(Paragraph::new(mark).style(field_style), input_area);
                 }
+                Kind::Note { .. } => {
+                    let note_area = Rect {
+                        x: input_area.x,
+                        y: row.y,
+                        width: row.width.saturating_sub(label_w),
+                        height: row.height.min(area.bottom().saturating_sub(row.y)),
+                    };
+                    let mut input = f.input.clone();
+                    input.set_style(if focused {
+                        Style::default().bg(ratatui::style::Color::Indexed(236))
+                    } else {
+                        Style::default().bg(ratatui::style::Color::Indexed(234))
+                    });
+                    input.set_cursor_style(if focused {
+                        Style::default().reversed()
+                    } else {
+                        Style::default()
+                    });
+                    frame.render_widget(&input, note_area);
+                    if focused {
+                        let cursor = input.screen_cursor();
+                        let (top, left) = input.scroll_offset();
+                        let y = note_area.y + (cursor.row as u16).saturating_sub(top);
+                        let x = note_area.x + (cursor.col as u16).saturating_sub(left);
+                        frame.set_cursor_position(Position {
+                            x: x.min(note_area.right().saturating_sub(1)),
+                            y,
+                        });
+                    }
+                }
                 _ => {
                     let shown: String = match f.kind {
                         Kind::Password => "•".repeat(f.value().chars().count()),
@@ -428,7 +498,7 @@ impl Form {
             if let Some(err) = &f.error {
                 let err_area = Rect {
                     x: row.x + label_w,
-                    y: row.y + 1,
+                    y: row.y + row.height,
                     width: row.width.saturating_sub(label_w),
                     height: 1,
                 };
@@ -438,7 +508,7 @@ impl Form {
             }
         }
         if let Some((message, ok)) = &self.message {
-            let y = rows.last().map(|r| r.y + 2).unwrap_or(area.y);
+            let y = rows.last().map(|r| r.bottom() + 1).unwrap_or(area.y);
             if y < area.bottom() {
                 let style = if *ok {
                     Style::default().green()
@@ -458,5 +528,123 @@ impl Form {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn type_in(form: &mut Form, text: &str) {
+        for c in text.chars() {
+            form.handle_key(key(KeyCode::Char(c)));
+        }
+    }
+
+    fn cursor_after_render(form: &Form) -> Position {
+        let mut terminal = Terminal::new(TestBackend::new(60, 10)).unwrap();
+        terminal.draw(|f| form.render(f, f.area(), true)).unwrap();
+        terminal.get_cursor_position().unwrap()
+    }
+
+    #[test]
+    fn wide_characters_move_the_cursor_two_columns_and_backspace_removes_one_character() {
+        let mut form = Form::new(vec![Field::new("name", "form.required", Kind::Text)]);
+        let label_w = form.label_width();
+        type_in(&mut form, "张三丰");
+        assert_eq!(cursor_after_render(&form), Position { x: label_w + 6, y: 0 });
+        form.handle_key(key(KeyCode::Backspace));
+        assert_eq!(form.get("name"), "张三");
+        assert_eq!(cursor_after_render(&form), Position { x: label_w + 4, y: 0 });
+        form.handle_key(key(KeyCode::Left));
+        type_in(&mut form, "小");
+        assert_eq!(form.get("name"), "张小三");
+    }
+
+    #[test]
+    fn paste_goes_into_the_focused_field_and_a_failed_check_keeps_every_value() {
+        let mut form = Form::new(vec![
+            Field::new("name", "form.required", Kind::Text).required(),
+            Field::new("born", "form.bad_date", Kind::Date),
+            Field::new("at", "form.bad_time", Kind::Time),
+            Field::new("n", "form.bad_number", Kind::Number { min: 1, max: 120 }),
+        ]);
+        form.handle_paste("欧阳\n璟珩");
+        form.handle_key(key(KeyCode::Tab));
+        type_in(&mut form, "2026-02-30");
+        form.handle_key(key(KeyCode::Tab));
+        type_in(&mut form, "14:30");
+        form.handle_key(key(KeyCode::Tab));
+        type_in(&mut form, "500");
+        assert!(matches!(form.handle_key(key(KeyCode::F(2))), FormEvent::Invalid));
+        assert_eq!(form.focus, 1, "focus goes to the first field that failed");
+        assert!(form.fields[1].error.is_some() && form.fields[3].error.is_some());
+        assert!(form.fields[0].error.is_none() && form.fields[2].error.is_none());
+        assert_eq!(
+            [form.get("name"), form.get("born"), form.get("at"), form.get("n")],
+            ["欧阳璟珩".to_owned(), "2026-02-30".into(), "14:30".into(), "500".into()]
+        );
+        form.focus = 1;
+        for _ in 0..2 {
+            form.handle_key(key(KeyCode::Backspace));
+        }
+        type_in(&mut form, "28");
+        form.focus = 3;
+        form.handle_key(key(KeyCode::Backspace));
+        form.handle_key(key(KeyCode::Backspace));
+        assert!(matches!(form.handle_key(key(KeyCode::F(2))), FormEvent::Submit));
+        assert!(form.is_dirty());
+        form.mark_saved();
+        assert!(!form.is_dirty());
+    }
+
+    #[test]
+    fn typed_dates_in_the_forms_people_use_pass() {
+        for text in ["2026-03-05", "3/5", "今天", "明天", "2026年3月5日"] {
+            let mut form = Form::new(vec![Field::new("d", "form.bad_date", Kind::Date)]);
+            type_in(&mut form, text);
+            assert!(form.validate(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_note_takes_several_lines_and_selects_and_boxes_answer_space() {
+        let mut form = Form::new(vec![
+            Field::new("note", "form.required", Kind::Note { rows: 4 }),
+            Field::new(
+                "channel",
+                "form.required",
+                Kind::Select(vec![("face", "a"), ("phone", "b")]),
+            ),
+            Field::new("consent", "form.required", Kind::Checkbox),
+        ]);
+        type_in(&mut form, "第一行");
+        form.handle_key(key(KeyCode::Enter));
+        type_in(&mut form, "第二行");
+        form.handle_paste("第三行\r\n第四行");
+        assert_eq!(form.get("note"), "第一行\n第二行第三行\n第四行");
+        assert_eq!(form.focus, 0, "Enter in a note is a new line, not the next field");
+        let cursor = cursor_after_render(&form);
+        assert_eq!(cursor.y, 2);
+        form.handle_key(key(KeyCode::Tab));
+        form.handle_key(key(KeyCode::Char(' ')));
+        assert_eq!(form.get("channel"), "phone");
+        form.handle_key(key(KeyCode::Tab));
+        form.handle_key(key(KeyCode::Char(' ')));
+        assert_eq!(form.get("consent"), "1");
+        // A click on the select row focuses it; a second click cycles it.
+        let area = Rect::new(0, 0, 60, 10);
+        let rows = form.field_rows(area);
+        assert_eq!(rows[1].y, 4, "the note takes four rows");
+        form.click(area, Position { x: 20, y: rows[1].y });
+        assert_eq!(form.focus, 1);
+        form.click(area, Position { x: 20, y: rows[1].y });
+        assert_eq!(form.get("channel"), "face");
     }
 }
