@@ -1,5 +1,6 @@
 //! Plain types and rules. No I/O, no SQL, no terminal.
 
+pub mod appointment;
 pub mod date;
 pub mod hours;
 pub mod roster;

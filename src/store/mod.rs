@@ -8,6 +8,7 @@
 pub mod audit;
 mod backup;
 mod datadir;
+pub mod duty;
 mod room;
 mod roster;
 mod schema;
@@ -18,6 +19,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use backup::{BackupError, restore_backup};
 pub use datadir::DataDir;
+pub use duty::{Appointment, BookError, DutyRecord, FrontDesk, Leave, Request, RotaEntry};
 pub use room::{DEFAULT_LOCK_MINUTES, NewRoom, RoomSettings, setup_room};
 pub use roster::ImportReport;
 
@@ -190,8 +192,8 @@ fn quick_check(conn: &Connection, which: StoreName) -> Result<(), StoreError> {
 /// What every login has: the duty book, the account, and the data directory it holds locked.
 #[doc(hidden)]
 pub struct Stores {
-    conn: Connection,
-    account: String,
+    pub(crate) conn: Connection,
+    pub(crate) account: String,
     display_name: String,
     dir: DataDir,
 }

@@ -2,7 +2,8 @@
 //! written by an older caseroom must always open in a newer one.
 
 /// The duty book (`dutybook.db`, the `main` schema): what duty teachers may see.
-pub const DUTYBOOK: &[&str] = &["
+pub const DUTYBOOK: &[&str] = &[
+    "
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE students (
     id INTEGER PRIMARY KEY,
@@ -44,7 +45,35 @@ CREATE TABLE duty_records (
     room_locked INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL
 );
-"];
+",
+    "
+ALTER TABLE appointments ADD COLUMN gender TEXT NOT NULL DEFAULT '';
+ALTER TABLE appointments ADD COLUMN request_way TEXT NOT NULL DEFAULT 'walk_in';
+ALTER TABLE appointments ADD COLUMN status_by TEXT;
+ALTER TABLE appointments ADD COLUMN status_at TEXT;
+CREATE INDEX appointments_starts ON appointments(starts_at);
+CREATE INDEX appointments_status ON appointments(status);
+CREATE UNIQUE INDEX duty_records_shift ON duty_records(date, shift);
+CREATE TABLE rota (
+    id INTEGER PRIMARY KEY,
+    weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+    starts TEXT NOT NULL,
+    ends TEXT NOT NULL,
+    teacher TEXT NOT NULL
+);
+CREATE TABLE leave (
+    id INTEGER PRIMARY KEY,
+    teacher TEXT NOT NULL,
+    date TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'requested',
+    substitute TEXT,
+    decided_by TEXT,
+    decided_at TEXT,
+    created_at TEXT NOT NULL
+);
+",
+];
 
 /// The case archive (`archive.db`, attached as `archive`): counselors only.
 pub const ARCHIVE: &[&str] = &["

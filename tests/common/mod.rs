@@ -151,3 +151,13 @@ pub fn encodings(s: &str) -> Vec<Vec<u8>> {
 pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+/// Logs in in-process (for store tests) and opens the stores.
+pub fn open_session(dir: &Path, user: &str, password: &str) -> caseroom::store::Session {
+    caseroom::vault::allow_weak_kdf_for_tests();
+    let mut ring = caseroom::vault::KeyRing::load(dir).unwrap();
+    let keys = ring
+        .unlock(user, &caseroom::vault::Password::from(password), chrono::Utc::now())
+        .unwrap();
+    caseroom::store::Session::open(caseroom::store::DataDir::open(dir).unwrap(), keys, &mut ring).unwrap()
+}
