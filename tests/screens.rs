@@ -98,14 +98,14 @@ fn log_in(app: &mut App, ring: &mut KeyRing, user: &str, password: &str) {
     let session = Session::open(app.datadir.take().unwrap(), keys, ring).unwrap();
     app.session = Some(session);
     app.refresh_after_login();
-    app.screen = Screen::Home(HomeState {
-        section: 0,
-        settings: SettingsState::default(),
-    });
+    app.screen = Screen::Home(HomeState::default());
 }
 
 #[test]
 fn every_screen_in_both_languages_and_two_sizes() {
+    // A fixed "today" (a Monday): Today and the calendar show dates. This is the only test in
+    // this binary, so no other thread reads the environment meanwhile.
+    unsafe { std::env::set_var("CASEROOM_TODAY", "2026-11-30") };
     let tmp = tempfile::tempdir().unwrap();
     let (mut app, mut ring) = room(&tmp.path().join("data"));
     let sizes = [(80, 24), (120, 40)];
@@ -172,9 +172,43 @@ fn every_screen_in_both_languages_and_two_sizes() {
         shot(&mut app, "confirm-quit");
         app.popup = None;
 
-        // The duty teacher's shell.
+        // The duty teacher's shell: Today, the book with a request, the duty record, the calendar.
         log_in(&mut app, &mut ring, "li", "duty-pass-1");
         shot(&mut app, "duty-today");
+        if lang == "zh-CN" {
+            use caseroom::store::{FrontDesk, Request};
+            let desk = app.session.as_ref().unwrap().access();
+            let request = Request {
+                student_name: "欧阳璟珩".into(),
+                class: "初二(3)班".into(),
+                category: "emotion".into(),
+                preferred: "周一午休".into(),
+                channel: "face".into(),
+                urgency: "urgent".into(),
+                way: "walk_in".into(),
+                ..Request::default()
+            };
+            desk.register_request(&request).unwrap();
+        }
+        if let Screen::Home(h) = &mut app.screen {
+            h.section = 1;
+        }
+        shot(&mut app, "duty-book");
+        if let Screen::Home(h) = &mut app.screen {
+            h.section = 2;
+            h.duty = Default::default();
+        }
+        caseroom::ui::screens::duty_record::enter(&mut app);
+        if let Screen::Home(h) = &mut app.screen {
+            let form = h.duty.form.as_mut().unwrap();
+            form.field_mut("arrived").unwrap().set_value("11:55");
+            form.field_mut("shift").unwrap().set_value("12:00-13:00");
+        }
+        shot(&mut app, "duty-record");
+        if let Screen::Home(h) = &mut app.screen {
+            h.section = 3;
+        }
+        shot(&mut app, "calendar");
 
         // Too small.
         let text = draw(&mut app, 60, 20);

@@ -13,7 +13,7 @@ use ratatui::layout::{Position, Rect};
 use rust_i18n::t;
 
 use super::keys::{self, Action};
-use super::screens::{login::LoginState, settings::SettingsState, setup::SetupState};
+use super::screens::{self, login::LoginState, settings::SettingsState, setup::SetupState};
 use crate::store::{DataDir, Session};
 use crate::vault::{KeyRing, Role};
 
@@ -93,9 +93,13 @@ pub enum Screen {
     Home(HomeState),
 }
 
+#[derive(Default)]
 pub struct HomeState {
     pub section: usize,
     pub settings: SettingsState,
+    pub book: screens::book::BookState,
+    pub duty: screens::duty_record::DutyRecordState,
+    pub calendar: screens::calendar::CalendarState,
 }
 
 pub enum Popup {
@@ -175,7 +179,7 @@ impl App {
     pub fn has_unsaved_input(&self) -> bool {
         match &self.screen {
             Screen::Setup(s) => s.is_dirty(),
-            Screen::Home(h) => h.settings.is_dirty(),
+            Screen::Home(h) => h.settings.is_dirty() || h.book.is_dirty() || h.duty.is_dirty(),
             Screen::Login(_) => false,
         }
     }
@@ -184,7 +188,12 @@ impl App {
     pub fn form_has_focus(&self) -> bool {
         match &self.screen {
             Screen::Setup(_) | Screen::Login(_) => true,
-            Screen::Home(h) => self.current_section() == Some(Section::Settings) && h.settings.form_active(),
+            Screen::Home(h) => match self.current_section() {
+                Some(Section::Settings) => h.settings.form_active(),
+                Some(Section::Book | Section::DutyBook) => h.book.form_active(),
+                Some(Section::DutyRecord) => h.duty.form_active(),
+                _ => false,
+            },
         }
     }
 
@@ -297,10 +306,15 @@ impl App {
     }
 
     fn on_home_key(&mut self, key: KeyEvent) {
-        if self.form_has_focus() || self.current_section() == Some(Section::Settings) {
-            if super::screens::settings::on_key(self, key) {
-                return;
-            }
+        let handled = match self.current_section() {
+            Some(Section::Settings) => screens::settings::on_key(self, key),
+            Some(Section::Book | Section::DutyBook) => screens::book::on_key(self, key),
+            Some(Section::DutyRecord) => screens::duty_record::on_key(self, key),
+            Some(Section::Calendar) => screens::calendar::on_key(self, key),
+            _ => false,
+        };
+        if handled || self.form_has_focus() {
+            return;
         }
         match keys::lookup(keys::SHELL, &key) {
             Some(Action::Section(n)) if n < self.sections().len() => self.go_section(n),
@@ -324,6 +338,7 @@ impl App {
         if let Screen::Home(h) = &mut self.screen {
             h.section = n;
         }
+        self.entered_section();
     }
 
     fn step_section(&mut self, step: isize) {
@@ -331,13 +346,28 @@ impl App {
         if let Screen::Home(h) = &mut self.screen {
             h.section = ((h.section as isize + step).rem_euclid(n)) as usize;
         }
+        self.entered_section();
+    }
+
+    /// A section that opens on a form (the duty record) prepares it when entered.
+    fn entered_section(&mut self) {
+        if self.current_section() == Some(Section::DutyRecord) {
+            screens::duty_record::enter(self);
+        }
     }
 
     fn on_paste(&mut self, text: &str) {
         match &mut self.screen {
             Screen::Setup(s) => s.form_mut().handle_paste(text),
             Screen::Login(l) => l.form.handle_paste(text),
-            Screen::Home(h) => h.settings.paste(text),
+            Screen::Home(h) => {
+                match Section::for_role(self.session.as_ref().map(Session::role).unwrap_or(Role::Duty)).get(h.section) {
+                    Some(Section::Settings) => h.settings.paste(text),
+                    Some(Section::Book | Section::DutyBook) => h.book.paste(text),
+                    Some(Section::DutyRecord) => h.duty.paste(text),
+                    _ => {}
+                }
+            }
         }
     }
 
@@ -360,8 +390,11 @@ impl App {
                     }
                     return;
                 }
-                if self.current_section() == Some(Section::Settings) {
-                    super::screens::settings::on_click(self, layout.body, pos);
+                match self.current_section() {
+                    Some(Section::Settings) => screens::settings::on_click(self, layout.body, pos),
+                    Some(Section::Book | Section::DutyBook) => screens::book::on_click(self, layout.body, pos),
+                    Some(Section::DutyRecord) => screens::duty_record::on_click(self, layout.body, pos),
+                    _ => {}
                 }
             }
             Screen::Login(_) => super::screens::login::on_click(self, area, pos),

@@ -20,6 +20,18 @@ pub enum Action {
     Remove,
     /// Shown only: handled by the form itself.
     Form,
+    New,
+    Confirm,
+    Attended,
+    NoShow,
+    Cancel,
+    Rebook,
+    PrevDay,
+    NextDay,
+    PrevWeek,
+    NextWeek,
+    Today,
+    Edit,
 }
 
 #[derive(Clone, Copy, Debug)]

@@ -4,6 +4,7 @@
 //! leave the terminal raw, in the alternate screen, or with mouse capture on, however it ends.
 
 pub mod app;
+pub mod clock;
 pub mod keys;
 pub mod screens;
 pub mod view;

@@ -73,8 +73,12 @@ pub fn current_bindings(app: &App) -> Vec<Binding> {
         Screen::Setup(_) => keys::FORM.to_vec(),
         Screen::Home(h) => {
             let mut all = Vec::new();
-            if app.current_section() == Some(Section::Settings) {
-                all.extend_from_slice(screens::settings::bindings(&h.settings));
+            match app.current_section() {
+                Some(Section::Settings) => all.extend_from_slice(screens::settings::bindings(&h.settings)),
+                Some(Section::Book | Section::DutyBook) => all.extend_from_slice(screens::book::bindings(app, &h.book)),
+                Some(Section::DutyRecord) if h.duty.form_active() => all.extend_from_slice(keys::FORM),
+                Some(Section::Calendar) => all.extend_from_slice(screens::calendar::KEYS),
+                _ => {}
             }
             if !app.form_has_focus() {
                 all.extend_from_slice(keys::SHELL);

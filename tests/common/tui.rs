@@ -99,6 +99,23 @@ impl Tui {
         tui
     }
 
+    /// The process id of caseroom, to look at what it holds open.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("a pid")
+    }
+
+    /// The files the process holds open (Linux: /proc/PID/fd).
+    pub fn open_files(&self) -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(format!("/proc/{}/fd", self.pid()))
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter_map(|e| std::fs::read_link(e.path()).ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
     }

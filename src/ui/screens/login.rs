@@ -177,10 +177,7 @@ pub fn finished(app: &mut App, result: Result<(Session, KeyRing), LoginFailure>)
             app.session = Some(session);
             app.ring = Some(ring);
             app.refresh_after_login();
-            app.screen = Screen::Home(HomeState {
-                section: 0,
-                settings: Default::default(),
-            });
+            app.screen = Screen::Home(HomeState::default());
         }
         Err(failure) => {
             app.reopen_dir();

@@ -1,5 +1,8 @@
 //! One module per screen: its state, its keys and its drawing.
 
+pub mod book;
+pub mod calendar;
+pub mod duty_record;
 pub mod login;
 pub mod sections;
 pub mod settings;

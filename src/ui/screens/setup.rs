@@ -257,10 +257,7 @@ fn confirm_code(app: &mut App) {
         .map(|c| c.expose().to_owned())
         == Some(code.expose().to_owned())
     {
-        app.screen = Screen::Home(HomeState {
-            section: 0,
-            settings: Default::default(),
-        });
+        app.screen = Screen::Home(HomeState::default());
     } else {
         state.confirm.set_error("last", t!("setup.code_mismatch").into_owned());
     }

@@ -414,19 +414,25 @@ impl Form {
             };
             match &f.kind {
                 Kind::Select(options) => {
-                    let spans: Vec<Span> = options
-                        .iter()
-                        .enumerate()
-                        .flat_map(|(j, (_, label))| {
-                            let text = format!(" {} ", t!(*label));
-                            let style = if j == f.selected {
-                                Style::default().reversed()
-                            } else {
-                                Style::default()
-                            };
-                            [Span::styled(text, style), Span::raw(" ")]
-                        })
-                        .collect();
+                    // One option at a time, so that long lists fit at 80 columns.
+                    let label = options
+                        .get(f.selected)
+                        .map(|(_, l)| t!(*l).into_owned())
+                        .unwrap_or_default();
+                    let style = if focused {
+                        Style::default().reversed()
+                    } else {
+                        Style::default().bold()
+                    };
+                    let spans = vec![
+                        Span::raw("‹ "),
+                        Span::styled(label, style),
+                        Span::raw(" ›"),
+                        Span::styled(
+                            format!("  {}/{}", f.selected + 1, options.len()),
+                            Style::default().dark_gray(),
+                        ),
+                    ];
                     frame.render_widget(Paragraph::new(Line::from(spans)), input_area);
                 }
                 Kind::Checkbox => {

@@ -1,0 +1,136 @@
+//! End-to-end: the room's front desk over two days, in a pseudo-terminal (R12, R13, R14, R23, R24).
+
+mod common;
+
+use common::tui::{Tui, key};
+use common::*;
+
+const MONDAY: &str = "2026-11-30";
+const TUESDAY: &str = "2026-12-01";
+
+fn log_in(tui: &mut Tui, user: &str, password: &str, home: &str) {
+    tui.wait_for("caseroom: log in");
+    for _ in 0..4 {
+        tui.send(key::UP);
+    }
+    for _ in 0..4 {
+        if tui
+            .screen()
+            .lines()
+            .any(|l| l.contains('›') && l.contains(&format!("({user})")))
+        {
+            break;
+        }
+        tui.send(key::DOWN);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    tui.type_text(password);
+    tui.send(key::ENTER);
+    tui.wait_for(home);
+}
+
+#[test]
+fn a_duty_shift_a_confirmed_booking_a_refused_overlap_and_the_next_days_handover() {
+    let room = Room::new();
+
+    // Monday: the duty teacher registers a request and writes the shift's record.
+    let mut tui = Tui::spawn(&room.dir, 80, 24, &[], &[("CASEROOM_TODAY", MONDAY)]);
+    log_in(&mut tui, DUTY, DUTY_PW, "Hello, li.");
+    // R14: a duty session never opens the archive.
+    let files = tui.open_files();
+    assert!(files.iter().any(|f| f.ends_with("dutybook.db")), "{files:?}");
+    assert!(
+        !files.iter().any(|f| f.to_string_lossy().contains("archive.db")),
+        "{files:?}"
+    );
+    tui.send("2");
+    tui.wait_for("Appointment book");
+    tui.send("n");
+    tui.wait_for("New appointment request");
+    tui.type_text("欧阳璟珩");
+    tui.send(key::TAB);
+    tui.send(key::RIGHT);
+    tui.send(key::TAB);
+    tui.type_text("初二(3)班");
+    tui.send(key::TAB);
+    tui.send(key::TAB);
+    for _ in 0..3 {
+        tui.send(key::RIGHT); // emotion
+    }
+    tui.send(key::TAB);
+    tui.type_text("周一午休");
+    tui.send(key::F2);
+    tui.wait_for("Request for 欧阳璟珩 registered.");
+    tui.send("3");
+    tui.wait_for("Duty record");
+    tui.wait_for(MONDAY);
+    tui.type_text("13:05");
+    tui.send(key::TAB);
+    tui.type_text("欧阳璟珩 初二(3)班");
+    for _ in 0..3 {
+        tui.send(key::TAB);
+    }
+    tui.type_text("请提醒王老师回电家长");
+    tui.send(key::TAB);
+    tui.send(" ");
+    tui.send(key::F2);
+    tui.wait_for("Duty record of 2026-11-30");
+    tui.esc();
+    tui.send("q");
+    tui.wait_exit();
+    tui.assert_restored();
+
+    // The counselor sees the request on Today, confirms it, and is refused an overlap.
+    let mut tui = Tui::spawn(&room.dir, 80, 24, &[], &[("CASEROOM_TODAY", MONDAY)]);
+    log_in(&mut tui, COUNSELOR, COUNSELOR_PW, "Hello, 王老师.");
+    tui.wait_for("Requests to confirm: 1");
+    tui.wait_for("欧阳璟珩");
+    tui.send("4");
+    tui.wait_for("Appointment book");
+    tui.send("c");
+    tui.wait_for("Confirm 欧阳璟珩 into a slot");
+    tui.send(key::TAB);
+    tui.type_text("12:00");
+    tui.send(key::F2);
+    tui.wait_for("Booked 2026-11-30 12:00 with wang.");
+    tui.send("n");
+    tui.wait_for("New appointment request");
+    tui.type_text("司马翊蕤");
+    tui.send(key::F2);
+    tui.wait_for("Request for 司马翊蕤 registered.");
+    // The open request is listed first: confirm it into an overlapping slot.
+    tui.send(key::UP);
+    tui.send("c");
+    tui.wait_for("Confirm 司马翊蕤 into a slot");
+    tui.send(key::TAB);
+    tui.type_text("12:20");
+    tui.send(key::F2);
+    tui.wait_for("Refused: that overlaps");
+    // Outside the opening hours: warned, then booked on a second F2.
+    tui.send(key::CTRL_U);
+    tui.type_text("14:00");
+    tui.send(key::F2);
+    tui.wait_for("outside the opening hours");
+    tui.send(key::F2);
+    tui.wait_for("Booked 2026-11-30 14:00 with wang.");
+    tui.send("3");
+    tui.wait_for("Calendar");
+    tui.wait_for("12:00 欧阳璟珩");
+    tui.wait_for("14:00 司马翊蕤");
+    tui.send("q");
+    tui.wait_exit();
+
+    // Tuesday: the next duty teacher reads the handover first.
+    let mut tui = Tui::spawn(&room.dir, 80, 24, &[], &[("CASEROOM_TODAY", TUESDAY)]);
+    log_in(&mut tui, DUTY, DUTY_PW, "Hello, li.");
+    tui.wait_for("Handover from 2026-11-30 (li):");
+    tui.wait_for("请提醒王老师回电家长");
+    assert!(
+        !tui.screen().contains("欧阳璟珩 初二"),
+        "the visitors list is not on Today"
+    );
+    tui.send("q");
+    tui.wait_exit();
+    let out = room.as_counselor(&["verify"]);
+    assert!(out.status.success(), "{}", text(&out));
+}
