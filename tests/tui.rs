@@ -139,7 +139,7 @@ fn a_duty_teacher_sees_no_counselor_section() {
     }
     tui.send("7");
     tui.send("4");
-    tui.wait_for("│Calendar");
+    tui.wait_for("┌Calendar");
     tui.send("q");
     tui.wait_exit();
     tui.assert_restored();
