@@ -8,25 +8,11 @@ use common::*;
 const MONDAY: &str = "2026-11-30";
 const TUESDAY: &str = "2026-12-01";
 
-fn log_in(tui: &mut Tui, user: &str, password: &str, home: &str) {
-    tui.wait_for("caseroom: log in");
-    for _ in 0..4 {
-        tui.send(key::UP);
-    }
-    for _ in 0..4 {
-        if tui
-            .screen()
-            .lines()
-            .any(|l| l.contains('›') && l.contains(&format!("({user})")))
-        {
-            break;
-        }
-        tui.send(key::DOWN);
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+fn log_in(tui: &mut Tui, user: &str, password: &str, home_text: &str) {
+    tui.select_account(user);
     tui.type_text(password);
     tui.send(key::ENTER);
-    tui.wait_for(home);
+    tui.wait_for(home_text);
 }
 
 #[test]

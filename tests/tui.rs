@@ -7,19 +7,8 @@ use common::tui::{Tui, key};
 use common::*;
 
 /// Logs in as `user` from the login screen and waits for the home screen.
-fn log_in(tui: &mut Tui, user_label: &str, password: &str, home_text: &str) {
-    tui.wait_for(user_label);
-    // Move the selection to the account: up to the top, then down until it is marked.
-    for _ in 0..5 {
-        tui.send(key::UP);
-    }
-    for _ in 0..5 {
-        if tui.screen().lines().any(|l| l.contains("›") && l.contains(user_label)) {
-            break;
-        }
-        tui.send(key::DOWN);
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+fn log_in(tui: &mut Tui, user: &str, password: &str, home_text: &str) {
+    tui.select_account(user);
     tui.type_text(password);
     tui.send(key::ENTER);
     tui.wait_for(home_text);
@@ -279,4 +268,37 @@ fn help_lists_the_keys_and_quit_asks_when_input_is_unsaved() {
     tui.send("y");
     tui.wait_exit();
     tui.assert_restored();
+}
+
+/// Locking in the middle of typing loses nothing for the same account, and shows nothing of it to
+/// another.
+#[test]
+fn a_lock_in_the_middle_of_typing_keeps_the_text_for_the_same_account_only() {
+    let room = Room::new();
+    let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[]);
+    log_in(&mut tui, "li", DUTY_PW, "Hello, li.");
+    tui.send("3");
+    tui.wait_for("Duty record");
+    tui.send(key::TAB);
+    tui.type_text("张同学 初一(5)班 来访");
+    tui.send(key::CTRL_L);
+    tui.wait_for("Locked. Log in to continue");
+    assert!(!tui.screen().contains("张同学"));
+    log_in(&mut tui, "li", DUTY_PW, "张同学 初一(5)班 来访");
+    tui.send(key::CTRL_L);
+    tui.wait_for("Locked. Log in to continue");
+    log_in(&mut tui, "wang", COUNSELOR_PW, "Hello, 王老师.");
+    tui.send("3");
+    tui.wait_for("┌Calendar");
+    tui.send(key::CTRL_L);
+    tui.wait_for("Locked. Log in to continue");
+    log_in(&mut tui, "li", DUTY_PW, "Hello, li.");
+    tui.send("3");
+    tui.wait_for("Duty record");
+    assert!(
+        !tui.screen().contains("张同学"),
+        "another login in between dropped the stash"
+    );
+    tui.send(key::CTRL_C);
+    tui.wait_exit();
 }

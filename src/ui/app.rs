@@ -128,6 +128,9 @@ pub struct App {
     pub tx: Sender<Msg>,
     /// Room name and school, for the header; read at login.
     pub room_title: String,
+    /// What was on screen when the session locked (forms with what was typed), kept in memory
+    /// only, given back if the same account logs in again and dropped if another does.
+    pub stashed: Option<(String, HomeState)>,
 }
 
 pub const MIN_WIDTH: u16 = 80;
@@ -153,6 +156,7 @@ impl App {
             quit: false,
             tx,
             room_title: String::new(),
+            stashed: None,
         }
     }
 
@@ -434,9 +438,22 @@ impl App {
         let account = session.access().account().to_owned();
         self.datadir = Some(session.close());
         self.popup = None;
+        let screen = std::mem::replace(&mut self.screen, Screen::Home(HomeState::default()));
+        if let Screen::Home(home) = screen {
+            self.stashed = Some((account.clone(), home));
+        }
         self.ring = KeyRing::load(&self.dir).ok().or(self.ring.take());
         if let Some(ring) = &self.ring {
             self.screen = Screen::Login(LoginState::new(ring, Some(account)));
+        }
+    }
+
+    /// The home screen after a login: what was there at the lock for the same account, else new.
+    pub fn home_after_login(&mut self) -> HomeState {
+        let account = self.session.as_ref().map(|s| s.access().account().to_owned());
+        match self.stashed.take() {
+            Some((who, home)) if Some(&who) == account.as_ref() => home,
+            _ => HomeState::default(),
         }
     }
 

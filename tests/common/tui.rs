@@ -194,6 +194,32 @@ impl Tui {
         None
     }
 
+    /// On the login screen: moves the selection to the account `(user)` and waits until it is there.
+    pub fn select_account(&mut self, user: &str) {
+        let marker = format!("({user})");
+        self.wait_for(&marker);
+        let rows = |screen: &str| -> (Option<usize>, Option<usize>) {
+            let lines: Vec<&str> = screen.lines().filter(|l| l.contains(") · ")).collect();
+            (
+                lines.iter().position(|l| l.contains('›')),
+                lines.iter().position(|l| l.contains(&marker)),
+            )
+        };
+        for _ in 0..10 {
+            let (Some(at), Some(target)) = rows(&self.screen()) else {
+                panic!("no account list:\n{}", self.screen())
+            };
+            if at == target {
+                return;
+            }
+            self.send(if at > target { key::UP } else { key::DOWN });
+            let step: isize = if at > target { -1 } else { 1 };
+            let want = (at as isize + step) as usize;
+            self.wait_until("the selection to move", |s| rows(&s.contents()).0 == Some(want));
+        }
+        panic!("could not select {user}:\n{}", self.screen());
+    }
+
     pub fn resize(&mut self, cols: u16, rows: u16) {
         self.parser.lock().unwrap().set_size(nz(rows), nz(cols));
         self.master

@@ -14,7 +14,7 @@ use rust_i18n::t;
 
 use crate::cli::{Context, from_store, from_vault};
 use crate::store::Session;
-use crate::ui::app::{App, HomeState, LoginFailure, Msg, Screen};
+use crate::ui::app::{App, LoginFailure, Msg, Screen};
 use crate::ui::keys::{self, Action};
 use crate::ui::widgets::form::{Field, Form, FormEvent, Kind};
 use crate::vault::{KeyRing, Password, Role, VaultError};
@@ -177,7 +177,7 @@ pub fn finished(app: &mut App, result: Result<(Session, KeyRing), LoginFailure>)
             app.session = Some(session);
             app.ring = Some(ring);
             app.refresh_after_login();
-            app.screen = Screen::Home(HomeState::default());
+            app.screen = Screen::Home(app.home_after_login());
         }
         Err(failure) => {
             app.reopen_dir();
