@@ -153,7 +153,7 @@ fn every_screen_in_both_languages_and_two_sizes() {
         shot(&mut app, "counselor-clients");
         if let Screen::Home(h) = &mut app.screen {
             h.section = 6;
-            h.settings.item = 3;
+            h.settings.item = 6;
             h.settings.staff_open = true;
         }
         shot(&mut app, "settings-staff");

@@ -4,3 +4,4 @@ pub mod appointment;
 pub mod date;
 pub mod hours;
 pub mod roster;
+pub mod rota;

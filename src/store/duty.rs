@@ -415,7 +415,9 @@ impl CounselorSession {
                 return Err(BookError::Overlap(other.id));
             }
         }
-        if !outside_ok && !slot.within(&self.room_settings()?.hours) {
+        let room = self.room_settings()?;
+        let closed = crate::domain::rota::closed_on(&room.closed, slot.start.date()).is_some();
+        if !outside_ok && (closed || !slot.within(&room.hours)) {
             return Err(BookError::OutsideHours);
         }
         let s = &self.stores;

@@ -4,6 +4,7 @@
 
 use super::{CounselorSession, DataDir, DutyBookAccess, Session, StoreError};
 use crate::domain::hours::OpeningHours;
+use crate::domain::rota::{ClosedDays, format_closed_days, parse_closed_days};
 use crate::vault::{KeyRing, Password, RecoveryCode, VaultError};
 
 pub const DEFAULT_LOCK_MINUTES: u32 = 5;
@@ -14,6 +15,8 @@ pub struct RoomSettings {
     pub room: String,
     pub lock_minutes: u32,
     pub hours: OpeningHours,
+    /// Holidays and other days the room is closed (the school calendar).
+    pub closed: Vec<ClosedDays>,
 }
 
 impl Default for RoomSettings {
@@ -23,6 +26,7 @@ impl Default for RoomSettings {
             room: String::new(),
             lock_minutes: DEFAULT_LOCK_MINUTES,
             hours: OpeningHours::default(),
+            closed: Vec::new(),
         }
     }
 }
@@ -64,6 +68,10 @@ pub(super) fn read(access: &(impl DutyBookAccess + ?Sized)) -> Result<RoomSettin
             .setting("opening_hours")?
             .and_then(|v| OpeningHours::from_text(&v))
             .unwrap_or(defaults.hours),
+        closed: access
+            .setting("closed_days")?
+            .and_then(|v| parse_closed_days(&v, chrono::Local::now().date_naive()).ok())
+            .unwrap_or_default(),
     })
 }
 
@@ -79,6 +87,11 @@ impl CounselorSession {
                 current.lock_minutes.to_string(),
             ),
             ("opening_hours", s.hours.to_text(), current.hours.to_text()),
+            (
+                "closed_days",
+                format_closed_days(&s.closed),
+                format_closed_days(&current.closed),
+            ),
         ];
         for (key, value, old) in pairs {
             if value != old || self.setting(key)?.is_none() {

@@ -100,6 +100,7 @@ pub struct HomeState {
     pub book: screens::book::BookState,
     pub duty: screens::duty_record::DutyRecordState,
     pub calendar: screens::calendar::CalendarState,
+    pub today: screens::sections::TodayState,
 }
 
 pub enum Popup {
@@ -183,7 +184,7 @@ impl App {
     pub fn has_unsaved_input(&self) -> bool {
         match &self.screen {
             Screen::Setup(s) => s.is_dirty(),
-            Screen::Home(h) => h.settings.is_dirty() || h.book.is_dirty() || h.duty.is_dirty(),
+            Screen::Home(h) => h.settings.is_dirty() || h.book.is_dirty() || h.duty.is_dirty() || h.today.is_dirty(),
             Screen::Login(_) => false,
         }
     }
@@ -196,6 +197,7 @@ impl App {
                 Some(Section::Settings) => h.settings.form_active(),
                 Some(Section::Book | Section::DutyBook) => h.book.form_active(),
                 Some(Section::DutyRecord) => h.duty.form_active(),
+                Some(Section::Today) => h.today.form_active(),
                 _ => false,
             },
         }
@@ -315,6 +317,7 @@ impl App {
             Some(Section::Book | Section::DutyBook) => screens::book::on_key(self, key),
             Some(Section::DutyRecord) => screens::duty_record::on_key(self, key),
             Some(Section::Calendar) => screens::calendar::on_key(self, key),
+            Some(Section::Today) => screens::sections::today_on_key(self, key),
             _ => false,
         };
         if handled || self.form_has_focus() {
@@ -398,6 +401,7 @@ impl App {
                     Some(Section::Settings) => screens::settings::on_click(self, layout.body, pos),
                     Some(Section::Book | Section::DutyBook) => screens::book::on_click(self, layout.body, pos),
                     Some(Section::DutyRecord) => screens::duty_record::on_click(self, layout.body, pos),
+                    Some(Section::Today) => screens::sections::today_click(self, layout.body, pos),
                     _ => {}
                 }
             }

@@ -7,8 +7,93 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use rust_i18n::t;
 
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Position;
+
 use crate::domain::hours::format_day;
-use crate::ui::app::{App, Section};
+use crate::store::FrontDesk;
+use crate::ui::app::{App, Screen, Section};
+use crate::ui::clock;
+use crate::ui::keys::{Action, Binding, Trigger};
+use crate::ui::widgets::form::{Field, Form, FormEvent, Kind};
+use crate::vault::Role;
+
+/// Today's own state: a duty teacher's leave request form.
+#[derive(Default)]
+pub struct TodayState {
+    pub leave_form: Option<Form>,
+    pub message: Option<(String, bool)>,
+}
+
+pub const DUTY_TODAY_KEYS: &[Binding] = &[Binding {
+    trigger: Trigger::Char('l'),
+    shown: "l",
+    label: "today.key_leave",
+    action: Action::New,
+}];
+
+impl TodayState {
+    pub fn form_active(&self) -> bool {
+        self.leave_form.is_some()
+    }
+    pub fn is_dirty(&self) -> bool {
+        self.leave_form.as_ref().is_some_and(Form::is_dirty)
+    }
+}
+
+pub fn today_on_key(app: &mut App, key: KeyEvent) -> bool {
+    if app.role() != Some(Role::Duty) {
+        return false;
+    }
+    let (Screen::Home(h), Some(session)) = (&mut app.screen, &app.session) else {
+        return false;
+    };
+    let s = &mut h.today;
+    let Some(form) = s.leave_form.as_mut() else {
+        if key.code == KeyCode::Char('l') && key.modifiers.is_empty() {
+            s.message = None;
+            s.leave_form = Some(Form::new(vec![
+                Field::new("date", "book.date", Kind::Date).required(),
+                Field::new("reason", "settings.reason", Kind::Text),
+            ]));
+            return true;
+        }
+        return false;
+    };
+    match form.handle_key(key) {
+        FormEvent::Submit => {
+            let date = crate::domain::date::parse_date(&form.get("date"), clock::today()).unwrap_or_else(clock::today);
+            match session.access().ask_leave(date, &form.get("reason")) {
+                Ok(_) => {
+                    s.leave_form = None;
+                    s.message = Some((t!("today.leave_asked", date = date.to_string()).into_owned(), true));
+                }
+                Err(_) => form.message = Some((t!("book.store_error").into_owned(), false)),
+            }
+        }
+        FormEvent::Cancel => s.leave_form = None,
+        FormEvent::Ignored => return false,
+        _ => {}
+    }
+    true
+}
+
+pub fn today_click(app: &mut App, body: Rect, pos: Position) {
+    if let Screen::Home(h) = &mut app.screen {
+        if let Some(form) = h.today.leave_form.as_mut() {
+            form.click(leave_area(body), pos);
+        }
+    }
+}
+
+fn leave_area(body: Rect) -> Rect {
+    Rect {
+        x: body.x + 2,
+        y: body.bottom().saturating_sub(6),
+        width: body.width.saturating_sub(4),
+        height: 5,
+    }
+}
 
 pub fn render(app: &App, section: Section, frame: &mut Frame<'_>, body: Rect) {
     match section {
@@ -51,16 +136,37 @@ fn today(app: &App, frame: &mut Frame<'_>, body: Rect) {
         ));
     }
     let on_duty = access.on_duty(today).unwrap_or_default();
-    let mine: Vec<String> = on_duty
-        .iter()
-        .filter(|e| e.teacher == access.account())
-        .map(|e| format!("{}-{}", e.starts.format("%H:%M"), e.ends.format("%H:%M")))
-        .collect();
-    if !mine.is_empty() {
-        lines.push(Line::from(t!("today.your_shift", spans = mine.join(", ")).into_owned()).cyan());
-    } else if !on_duty.is_empty() {
-        let who: Vec<String> = on_duty.iter().map(|e| e.teacher.clone()).collect();
+    if !on_duty.is_empty() {
+        let who: Vec<String> = on_duty
+            .iter()
+            .map(|e| format!("{}-{} {}", e.starts.format("%H:%M"), e.ends.format("%H:%M"), e.teacher))
+            .collect();
         lines.push(Line::from(t!("today.on_duty", who = who.join(", ")).into_owned()));
+    }
+    if session.role() == Role::Duty {
+        // The duty teacher's next shifts over the coming week, with leave and substitutes applied.
+        let next: Vec<String> = (0..8)
+            .filter_map(|d| today.checked_add_days(chrono::Days::new(d)))
+            .flat_map(|day| {
+                access
+                    .on_duty(day)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|e| e.teacher == access.account())
+                    .map(move |e| {
+                        format!(
+                            "{} {}-{}",
+                            day.format("%m-%d"),
+                            e.starts.format("%H:%M"),
+                            e.ends.format("%H:%M")
+                        )
+                    })
+            })
+            .take(4)
+            .collect();
+        if !next.is_empty() {
+            lines.push(Line::from(t!("today.your_shifts", spans = next.join(", ")).into_owned()).cyan());
+        }
     }
     lines.push(Line::from(""));
     let booked = access
@@ -79,6 +185,20 @@ fn today(app: &App, frame: &mut Frame<'_>, body: Rect) {
             a.request.class,
             a.counselor.clone().unwrap_or_default()
         )));
+    }
+    let tomorrow = today.succ_opt().unwrap_or(today);
+    let next_day = access
+        .appointments_between(tomorrow, tomorrow.succ_opt().unwrap_or(tomorrow))
+        .unwrap_or_default();
+    if !next_day.is_empty() {
+        let who: Vec<String> = next_day
+            .iter()
+            .filter_map(|a| {
+                a.slot
+                    .map(|s| format!("{} {}", s.start.format("%H:%M"), a.request.student_name))
+            })
+            .collect();
+        lines.push(Line::from(t!("today.tomorrow", list = who.join(", ")).into_owned()).yellow());
     }
     let open = access.open_requests().unwrap_or_default();
     let key = if session.role() == crate::vault::Role::Counselor {
@@ -113,10 +233,37 @@ fn today(app: &App, frame: &mut Frame<'_>, body: Rect) {
             lines.push(Line::from(format!("  {l}")));
         }
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered()),
-        body,
-    );
+    if let Screen::Home(h) = &app.screen {
+        if let Some((message, ok)) = &h.today.message {
+            let style = if *ok {
+                ratatui::style::Style::default().green()
+            } else {
+                ratatui::style::Style::default().red()
+            };
+            lines.push(Line::from(message.clone()).style(style));
+        }
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(Block::bordered()),
+            body,
+        );
+        if let Some(form) = &h.today.leave_form {
+            let area = leave_area(body);
+            frame.render_widget(ratatui::widgets::Clear, area);
+            frame.render_widget(
+                Paragraph::new(Line::from(t!("today.leave_title").into_owned()).bold()),
+                Rect { height: 1, ..area },
+            );
+            form.render(
+                frame,
+                Rect {
+                    y: area.y + 1,
+                    height: area.height - 1,
+                    ..area
+                },
+                app.popup.is_none(),
+            );
+        }
+    }
 }

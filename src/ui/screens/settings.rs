@@ -25,12 +25,18 @@ pub enum Item {
     Staff,
     Password,
     Backup,
+    Rota,
+    ClosedDays,
+    Leave,
 }
 
-pub const ITEMS: [Item; 6] = [
+pub const ITEMS: [Item; 9] = [
     Item::Language,
     Item::LockTime,
     Item::Hours,
+    Item::ClosedDays,
+    Item::Rota,
+    Item::Leave,
     Item::Staff,
     Item::Password,
     Item::Backup,
@@ -45,6 +51,9 @@ impl Item {
             Item::Staff => "settings.staff",
             Item::Password => "settings.password",
             Item::Backup => "settings.backup",
+            Item::Rota => "settings.rota",
+            Item::ClosedDays => "settings.closed_days",
+            Item::Leave => "settings.leave",
         }
     }
 }
@@ -57,6 +66,11 @@ pub struct SettingsState {
     pub form: Option<Form>,
     /// True while the form has the keyboard.
     pub form_focus: bool,
+    /// In Leave: the list of requests has the focus (`y` approve, `n` refuse).
+    pub leave_open: bool,
+    pub leave_selected: usize,
+    /// Approving a leave request: its id and the substitute's form.
+    pub leave_form: Option<(i64, Form)>,
     /// In Staff: the list has the focus (and `a`, `r`, `d` work).
     pub staff_open: bool,
     pub staff_selected: usize,
@@ -72,7 +86,7 @@ impl SettingsState {
     }
 
     pub fn form_active(&self) -> bool {
-        (self.form.is_some() && self.form_focus) || self.staff_form.is_some()
+        (self.form.is_some() && self.form_focus) || self.staff_form.is_some() || self.leave_form.is_some()
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -98,6 +112,8 @@ impl SettingsState {
             self.item = item;
             self.staff_open = false;
             self.staff_form = None;
+            self.leave_open = false;
+            self.leave_form = None;
         }
     }
 
@@ -139,6 +155,10 @@ fn open_item(app: &mut App) {
         .map(|r| r.lang.clone())
         .unwrap_or_else(|| "zh-CN".into());
     let account = session.access().account().to_owned();
+    let rota = {
+        use crate::store::FrontDesk;
+        session.access().rota().unwrap_or_default()
+    };
     let Some(s) = settings(app) else { return };
     s.message = None;
     if s.form.is_some() {
@@ -174,7 +194,33 @@ fn open_item(app: &mut App) {
             s.staff_open = true;
             None
         }
+        Item::Rota => Some(rota_form(&rota)),
+        Item::ClosedDays => Some(Form::new(vec![
+            Field::new("days", "settings.closed_days_field", Kind::Note { rows: 8 })
+                .with_value(&crate::domain::rota::format_closed_days(&room.closed)),
+        ])),
+        Item::Leave => {
+            s.leave_open = true;
+            None
+        }
     };
+}
+
+fn rota_form(rota: &[crate::store::RotaEntry]) -> Form {
+    use crate::ui::screens::setup::{DAY_IDS, DAY_LABELS};
+    let mut fields: Vec<Field> = (0..7)
+        .map(|day| {
+            let entries: Vec<_> = rota
+                .iter()
+                .filter(|e| e.weekday as usize == day)
+                .map(|e| (e.starts, e.ends, e.teacher.clone()))
+                .collect();
+            Field::new(DAY_IDS[day], DAY_LABELS[day], Kind::Text)
+                .with_value(&crate::domain::rota::format_rota_day(&entries))
+        })
+        .collect();
+    fields[0].hint = Some(t!("settings.rota_hint").into_owned());
+    Form::new(fields)
 }
 
 fn app_default_backup_path(_account: &str) -> String {
@@ -221,6 +267,44 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> bool {
             }
             FormEvent::Invalid => {}
             FormEvent::Ignored => return false,
+        }
+        return true;
+    }
+    if let Some((id, form)) = s.leave_form.as_mut() {
+        let id = *id;
+        match form.handle_key(key) {
+            FormEvent::Submit => {
+                let substitute = form.get("substitute");
+                decide_leave(app, id, true, Some(substitute).filter(|s| !s.is_empty()));
+            }
+            FormEvent::Cancel => s.leave_form = None,
+            FormEvent::Ignored => return false,
+            _ => {}
+        }
+        return true;
+    }
+    if s.leave_open {
+        let pending = pending_leave(app);
+        let Some(s) = settings(app) else { return false };
+        let selected = pending.get(s.leave_selected).map(|l| l.id);
+        match keys::lookup(LEAVE_KEYS, &key) {
+            Some(Action::Up) => s.leave_selected = s.leave_selected.saturating_sub(1),
+            Some(Action::Down) => s.leave_selected = (s.leave_selected + 1).min(pending.len().saturating_sub(1)),
+            Some(Action::Back) => s.leave_open = false,
+            Some(Action::Confirm) => {
+                if let Some(id) = selected {
+                    s.leave_form = Some((
+                        id,
+                        Form::new(vec![Field::new("substitute", "settings.substitute", Kind::Text)]),
+                    ));
+                }
+            }
+            Some(Action::Cancel) => {
+                if let Some(id) = selected {
+                    decide_leave(app, id, false, None);
+                }
+            }
+            _ => return false,
         }
         return true;
     }
@@ -300,6 +384,11 @@ fn passwords(form: &mut Form, field: &str) -> Option<Password> {
 
 fn submit(app: &mut App) {
     let dir = app.dir.clone();
+    let names: Vec<String> = app
+        .ring
+        .as_ref()
+        .map(|r| r.accounts.iter().map(|e| e.name.clone()).collect())
+        .unwrap_or_default();
     let Screen::Home(h) = &mut app.screen else { return };
     let item = h.settings.item();
     let Some(form) = h.settings.form.as_mut() else { return };
@@ -363,7 +452,59 @@ fn submit(app: &mut App) {
                 }),
             );
         }
-        Item::Staff => {}
+        Item::Rota => {
+            use crate::ui::screens::setup::DAY_IDS;
+            let mut entries = Vec::new();
+            for (day, id) in DAY_IDS.iter().enumerate() {
+                match crate::domain::rota::parse_rota_day(&form.get(id)) {
+                    Ok(shifts) => {
+                        if let Some((_, _, who)) = shifts.iter().find(|(_, _, who)| !names.contains(who)) {
+                            form.set_error(id, t!("settings.rota_unknown", user = who).into_owned());
+                            return;
+                        }
+                        entries.extend(
+                            shifts
+                                .into_iter()
+                                .map(|(starts, ends, teacher)| crate::store::RotaEntry {
+                                    weekday: day as u8,
+                                    starts,
+                                    ends,
+                                    teacher,
+                                }),
+                        );
+                    }
+                    Err(_) => {
+                        form.set_error(id, t!("settings.rota_bad").into_owned());
+                        return;
+                    }
+                }
+            }
+            let Some(Session::Counselor(session)) = &app.session else {
+                return;
+            };
+            let result = session
+                .set_rota(&entries)
+                .map_err(|e| from_store(e, &Context { user: "", dir: &dir }).message);
+            finish_quick(app, result);
+        }
+        Item::ClosedDays => {
+            let today = crate::ui::clock::today();
+            match crate::domain::rota::parse_closed_days(&form.get("days"), today) {
+                Ok(closed) => {
+                    let Some(Session::Counselor(session)) = &app.session else {
+                        return;
+                    };
+                    let mut room = session.room_settings().unwrap_or_default();
+                    room.closed = closed;
+                    let result = session
+                        .save_room_settings(&room)
+                        .map_err(|e| from_store(e, &Context { user: "", dir: &dir }).message);
+                    finish_quick(app, result);
+                }
+                Err(line) => form.set_error("days", t!("settings.closed_days_bad", line = line).into_owned()),
+            }
+        }
+        Item::Staff | Item::Leave => {}
     }
 }
 
@@ -536,8 +677,10 @@ pub fn on_click(app: &mut App, body: Rect, pos: Position) {
 
 /// The keys that work in Settings right now, for the status bar and help.
 pub fn bindings(s: &SettingsState) -> &'static [keys::Binding] {
-    if s.form_active() {
+    if s.form_active() || s.leave_form.is_some() {
         keys::FORM
+    } else if s.leave_open {
+        LEAVE_KEYS
     } else if s.staff_open {
         keys::STAFF
     } else {
@@ -577,6 +720,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>, body: Rect) {
         form.render(frame, area, active && s.form_focus);
     } else if s.item() == Item::Staff {
         render_staff(app, s, frame, area, active);
+    } else if s.item() == Item::Leave {
+        render_leave(app, s, frame, area, active);
     } else {
         frame.render_widget(
             Paragraph::new(t!("settings.press_enter").into_owned()).dark_gray(),
@@ -667,4 +812,124 @@ fn render_staff(app: &App, s: &SettingsState, frame: &mut Frame<'_>, area: Rect,
             },
         );
     }
+}
+
+const LEAVE_KEYS: &[keys::Binding] = &[
+    keys::Binding {
+        trigger: keys::Trigger::Code(ratatui::crossterm::event::KeyCode::Up),
+        shown: "↑↓",
+        label: "keys.move",
+        action: Action::Up,
+    },
+    keys::Binding {
+        trigger: keys::Trigger::Code(ratatui::crossterm::event::KeyCode::Down),
+        shown: "↓",
+        label: "keys.move",
+        action: Action::Down,
+    },
+    keys::Binding {
+        trigger: keys::Trigger::Char('y'),
+        shown: "y",
+        label: "settings.key_approve",
+        action: Action::Confirm,
+    },
+    keys::Binding {
+        trigger: keys::Trigger::Char('n'),
+        shown: "n",
+        label: "settings.key_refuse",
+        action: Action::Cancel,
+    },
+    keys::Binding {
+        trigger: keys::Trigger::Code(ratatui::crossterm::event::KeyCode::Esc),
+        shown: "Esc",
+        label: "keys.back",
+        action: Action::Back,
+    },
+];
+
+fn pending_leave(app: &App) -> Vec<crate::store::Leave> {
+    use crate::store::FrontDesk;
+    app.session
+        .as_ref()
+        .map(|s| s.access().pending_leave().unwrap_or_default())
+        .unwrap_or_default()
+}
+
+fn decide_leave(app: &mut App, id: i64, approve: bool, substitute: Option<String>) {
+    let names: Vec<String> = app
+        .ring
+        .as_ref()
+        .map(|r| r.accounts.iter().map(|e| e.name.clone()).collect())
+        .unwrap_or_default();
+    let Screen::Home(h) = &mut app.screen else { return };
+    let s = &mut h.settings;
+    if let Some(sub) = &substitute {
+        if !names.contains(sub) {
+            if let Some((_, form)) = s.leave_form.as_mut() {
+                form.set_error("substitute", t!("settings.rota_unknown", user = sub).into_owned());
+            }
+            return;
+        }
+    }
+    let Some(Session::Counselor(session)) = &app.session else {
+        return;
+    };
+    match session.decide_leave(id, approve, substitute.as_deref()) {
+        Ok(()) => {
+            s.leave_form = None;
+            s.leave_selected = s.leave_selected.saturating_sub(1);
+            let key = if approve {
+                "settings.leave_approved"
+            } else {
+                "settings.leave_refused"
+            };
+            s.message = Some((t!(key).into_owned(), true));
+        }
+        Err(_) => s.message = Some((t!("book.not_found").into_owned(), false)),
+    }
+}
+
+fn render_leave(app: &App, s: &SettingsState, frame: &mut Frame<'_>, area: Rect, active: bool) {
+    if let Some((_, form)) = &s.leave_form {
+        frame.render_widget(
+            Paragraph::new(Line::from(t!("settings.approve_title").into_owned()).bold()),
+            Rect { height: 1, ..area },
+        );
+        form.render(
+            frame,
+            Rect {
+                y: area.y + 1,
+                height: area.height.saturating_sub(1),
+                ..area
+            },
+            active,
+        );
+        return;
+    }
+    let pending = pending_leave(app);
+    if pending.is_empty() {
+        frame.render_widget(
+            Paragraph::new(t!("settings.no_leave").into_owned()).dark_gray(),
+            Rect { height: 1, ..area },
+        );
+        return;
+    }
+    let rows: Vec<Row> = pending
+        .iter()
+        .map(|l| Row::new(vec![l.date.to_string(), l.teacher.clone(), l.reason.clone()]))
+        .collect();
+    let mut state = TableState::default().with_selected(s.leave_open.then_some(s.leave_selected));
+    frame.render_stateful_widget(
+        Table::new(
+            rows,
+            [Constraint::Length(12), Constraint::Length(12), Constraint::Min(10)],
+        )
+        .header(Row::new(vec![t!("book.date"), t!("settings.col_name"), t!("settings.reason")]).bold())
+        .row_highlight_style(Style::default().reversed()),
+        Rect {
+            height: area.height.saturating_sub(3),
+            ..area
+        },
+        &mut state,
+    );
 }
