@@ -120,3 +120,80 @@ fn a_duty_shift_a_confirmed_booking_a_refused_overlap_and_the_next_days_handover
     let out = room.as_counselor(&["verify"]);
     assert!(out.status.success(), "{}", text(&out));
 }
+
+/// R13: the rota, a leave request from the duty teacher, its approval with a substitute, and the
+/// school calendar's closed days, all through the interface.
+#[test]
+fn rota_leave_with_a_substitute_and_closed_days() {
+    let room = Room::new();
+    let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[("CASEROOM_TODAY", MONDAY)]);
+    log_in(&mut tui, COUNSELOR, COUNSELOR_PW, "Hello, 王老师.");
+    tui.send("7");
+    tui.wait_for("Duty rota");
+    let (col, row) = tui.find("Duty rota").unwrap();
+    tui.click(col, row);
+    tui.wait_for("Monday");
+    tui.type_text("12:00-13:00 nobody");
+    tui.send(key::F2);
+    tui.wait_for("There is no account nobody.");
+    tui.send(key::CTRL_U);
+    tui.type_text("12:00-13:00 li");
+    tui.send(key::F2);
+    tui.wait_for("Saved.");
+    let (col, row) = tui.find("Closed days").unwrap();
+    tui.click(col, row);
+    tui.wait_for("One per line");
+    tui.type_text("2026-12-02 运动会");
+    tui.send(key::F2);
+    tui.wait_for("Saved.");
+    tui.send("1");
+    tui.wait_for("On duty today: 12:00-13:00 li");
+    tui.send("3");
+    tui.wait_for("duty: li");
+    tui.send(key::CTRL_L);
+    tui.wait_for("Locked. Log in to continue");
+
+    log_in(&mut tui, DUTY, DUTY_PW, "Hello, li.");
+    tui.wait_for("Your next shifts: 11-30 12:00-13:00");
+    tui.send("l");
+    tui.wait_for("Ask for leave");
+    tui.type_text(MONDAY);
+    tui.send(key::TAB);
+    tui.type_text("外出培训");
+    tui.send(key::F2);
+    tui.wait_for("Leave for 2026-11-30 asked for.");
+    tui.send(key::CTRL_L);
+    tui.wait_for("Locked. Log in to continue");
+
+    log_in(&mut tui, COUNSELOR, COUNSELOR_PW, "Leave requests waiting: 1");
+    tui.send("7");
+    tui.wait_for("Duty rota");
+    let (col, row) = tui.find("Leave requests").unwrap();
+    tui.click(col, row);
+    tui.wait_for("外出培训");
+    tui.send("y");
+    tui.wait_for("who covers the shift?");
+    tui.type_text("wang");
+    tui.send(key::F2);
+    tui.wait_for("Leave approved.");
+    tui.esc();
+    tui.send("1");
+    tui.wait_for("On duty today: 12:00-13:00 wang");
+    // A closed day: booking there is warned like outside the opening hours.
+    tui.send("4");
+    tui.send("n");
+    tui.wait_for("New appointment request");
+    tui.type_text("东方曦玥");
+    tui.send(key::F2);
+    tui.wait_for("Request for 东方曦玥 registered.");
+    tui.send("c");
+    tui.wait_for("Confirm 东方曦玥");
+    tui.send(key::CTRL_U);
+    tui.type_text("2026-12-02");
+    tui.send(key::TAB);
+    tui.type_text("12:00");
+    tui.send(key::F2);
+    tui.wait_for("outside the opening hours");
+    tui.send(key::CTRL_C);
+    tui.wait_exit();
+}
