@@ -8,20 +8,13 @@ use common::*;
 const MONDAY: &str = "2026-11-30";
 const TUESDAY: &str = "2026-12-01";
 
-fn log_in(tui: &mut Tui, user: &str, password: &str, home_text: &str) {
-    tui.select_account(user);
-    tui.type_text(password);
-    tui.send(key::ENTER);
-    tui.wait_for(home_text);
-}
-
 #[test]
 fn a_duty_shift_a_confirmed_booking_a_refused_overlap_and_the_next_days_handover() {
     let room = Room::new();
 
     // Monday: the duty teacher registers a request and writes the shift's record.
     let mut tui = Tui::spawn(&room.dir, 80, 24, &[], &[("CASEROOM_TODAY", MONDAY)]);
-    log_in(&mut tui, DUTY, DUTY_PW, "Hello, li.");
+    tui.log_in(DUTY, DUTY_PW, "Hello, li.");
     // R14: a duty session never opens the archive.
     let files = tui.open_files();
     assert!(files.iter().any(|f| f.ends_with("dutybook.db")), "{files:?}");
@@ -68,7 +61,7 @@ fn a_duty_shift_a_confirmed_booking_a_refused_overlap_and_the_next_days_handover
 
     // The counselor sees the request on Today, confirms it, and is refused an overlap.
     let mut tui = Tui::spawn(&room.dir, 80, 24, &[], &[("CASEROOM_TODAY", MONDAY)]);
-    log_in(&mut tui, COUNSELOR, COUNSELOR_PW, "Hello, 王老师.");
+    tui.log_in(COUNSELOR, COUNSELOR_PW, "Hello, 王老师.");
     tui.wait_for("Requests to confirm: 1");
     tui.wait_for("欧阳璟珩");
     tui.send("4");
@@ -108,7 +101,7 @@ fn a_duty_shift_a_confirmed_booking_a_refused_overlap_and_the_next_days_handover
 
     // Tuesday: the next duty teacher reads the handover first.
     let mut tui = Tui::spawn(&room.dir, 80, 24, &[], &[("CASEROOM_TODAY", TUESDAY)]);
-    log_in(&mut tui, DUTY, DUTY_PW, "Hello, li.");
+    tui.log_in(DUTY, DUTY_PW, "Hello, li.");
     tui.wait_for("Handover from 2026-11-30 (li):");
     tui.wait_for("请提醒王老师回电家长");
     assert!(
@@ -127,7 +120,7 @@ fn a_duty_shift_a_confirmed_booking_a_refused_overlap_and_the_next_days_handover
 fn rota_leave_with_a_substitute_and_closed_days() {
     let room = Room::new();
     let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[("CASEROOM_TODAY", MONDAY)]);
-    log_in(&mut tui, COUNSELOR, COUNSELOR_PW, "Hello, 王老师.");
+    tui.log_in(COUNSELOR, COUNSELOR_PW, "Hello, 王老师.");
     tui.send("7");
     tui.wait_for("Duty rota");
     let (col, row) = tui.find("Duty rota").unwrap();
@@ -153,7 +146,7 @@ fn rota_leave_with_a_substitute_and_closed_days() {
     tui.send(key::CTRL_L);
     tui.wait_for("Locked. Log in to continue");
 
-    log_in(&mut tui, DUTY, DUTY_PW, "Hello, li.");
+    tui.log_in(DUTY, DUTY_PW, "Hello, li.");
     tui.wait_for("Your next shifts: 11-30 12:00-13:00");
     tui.send("l");
     tui.wait_for("Ask for leave");
@@ -165,7 +158,7 @@ fn rota_leave_with_a_substitute_and_closed_days() {
     tui.send(key::CTRL_L);
     tui.wait_for("Locked. Log in to continue");
 
-    log_in(&mut tui, COUNSELOR, COUNSELOR_PW, "Leave requests waiting: 1");
+    tui.log_in(COUNSELOR, COUNSELOR_PW, "Leave requests waiting: 1");
     tui.send("7");
     tui.wait_for("Duty rota");
     let (col, row) = tui.find("Leave requests").unwrap();

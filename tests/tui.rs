@@ -6,14 +6,6 @@ mod common;
 use common::tui::{Tui, key};
 use common::*;
 
-/// Logs in as `user` from the login screen and waits for the home screen.
-fn log_in(tui: &mut Tui, user: &str, password: &str, home_text: &str) {
-    tui.select_account(user);
-    tui.type_text(password);
-    tui.send(key::ENTER);
-    tui.wait_for(home_text);
-}
-
 #[test]
 fn first_run_setup_in_chinese_reaches_the_home_screen_at_80x24() {
     let tmp = tempfile::tempdir().unwrap();
@@ -114,7 +106,7 @@ fn login_with_a_wrong_then_a_right_password() {
 fn a_duty_teacher_sees_no_counselor_section() {
     let room = Room::new();
     let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[]);
-    log_in(&mut tui, "li", DUTY_PW, "Hello, li.");
+    tui.log_in("li", DUTY_PW, "Hello, li.");
     let screen = tui.screen();
     assert!(
         screen.contains("2 Book") && screen.contains("3 Duty record") && screen.contains("4 Calendar"),
@@ -138,7 +130,7 @@ fn a_duty_teacher_sees_no_counselor_section() {
 fn idle_lock_after_a_short_time_and_unlock() {
     let room = Room::new();
     let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[("CASEROOM_LOCK_SECONDS", "2")]);
-    log_in(&mut tui, "wang", COUNSELOR_PW, "Hello, 王老师.");
+    tui.log_in("wang", COUNSELOR_PW, "Hello, 王老师.");
     tui.wait_for("Locked. Log in to continue");
     let screen = tui.screen();
     assert!(
@@ -165,7 +157,7 @@ fn idle_lock_after_a_short_time_and_unlock() {
 fn resize_below_80x24_and_back() {
     let room = Room::new();
     let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[]);
-    log_in(&mut tui, "wang", COUNSELOR_PW, "Hello, 王老师.");
+    tui.log_in("wang", COUNSELOR_PW, "Hello, 王老师.");
     tui.resize(60, 20);
     tui.wait_for("needs at least 80×24");
     tui.resize(80, 24);
@@ -186,7 +178,7 @@ fn ctrl_c_and_a_panic_leave_the_terminal_restored() {
     tui.assert_restored();
 
     let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[("CASEROOM_TEST_PANIC", "1")]);
-    log_in(&mut tui, "wang", COUNSELOR_PW, "Hello, 王老师.");
+    tui.log_in("wang", COUNSELOR_PW, "Hello, 王老师.");
     tui.send(key::F12);
     let status = tui.wait_exit();
     assert!(!status.success());
@@ -207,7 +199,7 @@ fn ctrl_c_and_a_panic_leave_the_terminal_restored() {
 fn a_counselor_adds_a_duty_teacher_who_then_logs_in() {
     let room = Room::new();
     let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[]);
-    log_in(&mut tui, "wang", COUNSELOR_PW, "Hello, 王老师.");
+    tui.log_in("wang", COUNSELOR_PW, "Hello, 王老师.");
     let (col, row) = tui.find("7 Settings").expect("settings tab");
     tui.click(col + 2, row);
     tui.wait_for("Staff accounts");
@@ -229,7 +221,7 @@ fn a_counselor_adds_a_duty_teacher_who_then_logs_in() {
     tui.wait_for("周老师");
     tui.send(key::CTRL_L);
     tui.wait_for("Locked. Log in to continue");
-    log_in(&mut tui, "zhou", "zhou-pass-1", "Hello, 周老师.");
+    tui.log_in("zhou", "zhou-pass-1", "Hello, 周老师.");
     assert!(!tui.screen().contains("Settings"));
     tui.send("q");
     tui.wait_exit();
@@ -242,7 +234,7 @@ fn a_counselor_adds_a_duty_teacher_who_then_logs_in() {
 fn help_lists_the_keys_and_quit_asks_when_input_is_unsaved() {
     let room = Room::new();
     let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[]);
-    log_in(&mut tui, "wang", COUNSELOR_PW, "Hello, 王老师.");
+    tui.log_in("wang", COUNSELOR_PW, "Hello, 王老师.");
     tui.send("?");
     tui.wait_for("Keys");
     for k in ["Ctrl-L", "lock", "quit", "1-9", "section"] {
@@ -276,7 +268,7 @@ fn help_lists_the_keys_and_quit_asks_when_input_is_unsaved() {
 fn a_lock_in_the_middle_of_typing_keeps_the_text_for_the_same_account_only() {
     let room = Room::new();
     let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[]);
-    log_in(&mut tui, "li", DUTY_PW, "Hello, li.");
+    tui.log_in("li", DUTY_PW, "Hello, li.");
     tui.send("3");
     tui.wait_for("Duty record");
     tui.send(key::TAB);
@@ -284,15 +276,15 @@ fn a_lock_in_the_middle_of_typing_keeps_the_text_for_the_same_account_only() {
     tui.send(key::CTRL_L);
     tui.wait_for("Locked. Log in to continue");
     assert!(!tui.screen().contains("张同学"));
-    log_in(&mut tui, "li", DUTY_PW, "张同学 初一(5)班 来访");
+    tui.log_in("li", DUTY_PW, "张同学 初一(5)班 来访");
     tui.send(key::CTRL_L);
     tui.wait_for("Locked. Log in to continue");
-    log_in(&mut tui, "wang", COUNSELOR_PW, "Hello, 王老师.");
+    tui.log_in("wang", COUNSELOR_PW, "Hello, 王老师.");
     tui.send("3");
     tui.wait_for("┌Calendar");
     tui.send(key::CTRL_L);
     tui.wait_for("Locked. Log in to continue");
-    log_in(&mut tui, "li", DUTY_PW, "Hello, li.");
+    tui.log_in("li", DUTY_PW, "Hello, li.");
     tui.send("3");
     tui.wait_for("Duty record");
     assert!(

@@ -53,7 +53,8 @@ pub struct Binding {
     pub action: Action,
 }
 
-const fn b(trigger: Trigger, shown: &'static str, label: &'static str, action: Action) -> Binding {
+/// A binding, for the tables.
+pub const fn b(trigger: Trigger, shown: &'static str, label: &'static str, action: Action) -> Binding {
     Binding {
         trigger,
         shown,

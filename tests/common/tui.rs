@@ -220,6 +220,14 @@ impl Tui {
         panic!("could not select {user}:\n{}", self.screen());
     }
 
+    /// From the login screen: chooses the account, types the password, waits for `home_text`.
+    pub fn log_in(&mut self, user: &str, password: &str, home_text: &str) {
+        self.select_account(user);
+        self.type_text(password);
+        self.send(key::ENTER);
+        self.wait_for(home_text);
+    }
+
     pub fn resize(&mut self, cols: u16, rows: u16) {
         self.parser.lock().unwrap().set_size(nz(rows), nz(cols));
         self.master

@@ -16,7 +16,7 @@ use crate::domain::date::{parse_date, parse_time};
 use crate::store::{Appointment, BookError, FrontDesk, Request, Session};
 use crate::ui::app::{App, Screen};
 use crate::ui::clock;
-use crate::ui::keys::{self, Action, Binding, Trigger};
+use crate::ui::keys::{self, Action, Binding, Trigger, b};
 use crate::ui::widgets::form::{Field, Form, FormEvent, Kind};
 use crate::vault::Role;
 
@@ -48,15 +48,6 @@ impl BookState {
         if let Some((_, f)) = self.form.as_mut() {
             f.handle_paste(text);
         }
-    }
-}
-
-const fn b(trigger: Trigger, shown: &'static str, label: &'static str, action: Action) -> Binding {
-    Binding {
-        trigger,
-        shown,
-        label,
-        action,
     }
 }
 

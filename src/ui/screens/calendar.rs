@@ -14,21 +14,12 @@ use crate::domain::hours::format_day;
 use crate::store::FrontDesk;
 use crate::ui::app::{App, Screen};
 use crate::ui::clock;
-use crate::ui::keys::{self, Action, Binding, Trigger};
+use crate::ui::keys::{self, Action, Binding, Trigger, b};
 
 #[derive(Default)]
 pub struct CalendarState {
     /// The day the cursor is on; `None` means today.
     pub day: Option<NaiveDate>,
-}
-
-const fn b(trigger: Trigger, shown: &'static str, label: &'static str, action: Action) -> Binding {
-    Binding {
-        trigger,
-        shown,
-        label,
-        action,
-    }
 }
 
 pub const KEYS: &[Binding] = &[

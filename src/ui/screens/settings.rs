@@ -756,16 +756,7 @@ fn render_staff(app: &App, s: &SettingsState, frame: &mut Frame<'_>, area: Rect,
                 .unwrap_or_default();
             t!("settings.reset_for", user = name).into_owned()
         };
-        frame.render_widget(Paragraph::new(Line::from(title).bold()), Rect { height: 1, ..area });
-        form.render(
-            frame,
-            Rect {
-                y: area.y + 1,
-                height: area.height.saturating_sub(1),
-                ..area
-            },
-            active,
-        );
+        titled_form(frame, area, title, form, active);
         return;
     }
     let Some(ring) = &app.ring else { return };
@@ -891,19 +882,7 @@ fn decide_leave(app: &mut App, id: i64, approve: bool, substitute: Option<String
 
 fn render_leave(app: &App, s: &SettingsState, frame: &mut Frame<'_>, area: Rect, active: bool) {
     if let Some((_, form)) = &s.leave_form {
-        frame.render_widget(
-            Paragraph::new(Line::from(t!("settings.approve_title").into_owned()).bold()),
-            Rect { height: 1, ..area },
-        );
-        form.render(
-            frame,
-            Rect {
-                y: area.y + 1,
-                height: area.height.saturating_sub(1),
-                ..area
-            },
-            active,
-        );
+        titled_form(frame, area, t!("settings.approve_title").into_owned(), form, active);
         return;
     }
     let pending = pending_leave(app);
@@ -931,5 +910,19 @@ fn render_leave(app: &App, s: &SettingsState, frame: &mut Frame<'_>, area: Rect,
             ..area
         },
         &mut state,
+    );
+}
+
+/// A form under a bold title line.
+fn titled_form(frame: &mut Frame<'_>, area: Rect, title: String, form: &Form, active: bool) {
+    frame.render_widget(Paragraph::new(Line::from(title).bold()), Rect { height: 1, ..area });
+    form.render(
+        frame,
+        Rect {
+            y: area.y + 1,
+            height: area.height.saturating_sub(1),
+            ..area
+        },
+        active,
     );
 }
