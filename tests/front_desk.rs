@@ -190,3 +190,34 @@ fn rota_leave_with_a_substitute_and_closed_days() {
     tui.send(key::CTRL_C);
     tui.wait_exit();
 }
+
+/// R12: the student comes from the roster when the name is on it (class and gender filled in).
+#[test]
+fn a_request_for_a_student_on_the_roster_fills_in_the_class() {
+    let room = Room::new();
+    let file = room.tmp.path().join("roster.csv");
+    std::fs::write(
+        &file,
+        "学号,姓名,性别,出生日期,年级,班级\n20260417,上官鹂琦,女,2012-05-01,初一,5班\n",
+    )
+    .unwrap();
+    assert!(
+        room.as_counselor(&["import", "students", file.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[]);
+    tui.log_in(DUTY, DUTY_PW, "Hello, li.");
+    tui.send("2");
+    tui.send("n");
+    tui.wait_for("New appointment request");
+    tui.type_text("上官鹂琦");
+    tui.send(key::TAB);
+    tui.wait_for("from the roster: 20260417");
+    tui.wait_for("初一5班");
+    tui.wait_for("‹ female ›");
+    tui.send(key::F2);
+    tui.wait_for("Request for 上官鹂琦 registered.");
+    tui.send(key::CTRL_C);
+    tui.wait_exit();
+}

@@ -294,3 +294,40 @@ fn a_lock_in_the_middle_of_typing_keeps_the_text_for_the_same_account_only() {
     tui.send(key::CTRL_C);
     tui.wait_exit();
 }
+
+/// Settings: back up now (the same file `caseroom backup` writes, restorable), and switch the
+/// language of the room.
+#[test]
+fn back_up_now_and_switch_the_language_from_settings() {
+    let room = Room::new();
+    let backup = room.tmp.path().join("usb-stick.backup");
+    let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[]);
+    tui.log_in("wang", COUNSELOR_PW, "Hello, 王老师.");
+    tui.send("7");
+    tui.wait_for("Back up now");
+    let (col, row) = tui.find("Back up now").unwrap();
+    tui.click(col, row);
+    tui.wait_for("Backup file");
+    tui.send(key::CTRL_U);
+    tui.type_text(backup.to_str().unwrap());
+    tui.send(key::F2);
+    tui.wait_for("Backup written to");
+    let (col, row) = tui.find("Language").unwrap();
+    tui.click(col, row);
+    tui.wait_for("‹ English ›");
+    tui.send(key::RIGHT);
+    tui.send(key::F2);
+    tui.wait_for("7 设置");
+    tui.wait_for("已保存。");
+    tui.send(key::CTRL_C);
+    tui.wait_exit();
+    assert_eq!(caseroom::vault::KeyRing::load(&room.dir).unwrap().lang, "zh-CN");
+
+    let restored = room.tmp.path().join("restored");
+    let out = run_in(
+        &restored,
+        &["restore", "--from", backup.to_str().unwrap(), "--user", COUNSELOR],
+        &[COUNSELOR_PW],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+}

@@ -157,6 +157,29 @@ pub trait FrontDesk: DutyBookAccess {
         Ok(id)
     }
 
+    /// Students on the roster with exactly this name.
+    fn students_named(&self, name: &str) -> Result<Vec<crate::domain::roster::Student>, StoreError> {
+        let s = self.stores();
+        let mut stmt = s.conn.prepare(
+            "SELECT student_no, name, gender, birth_date, grade, class FROM students WHERE name = ?1 ORDER BY student_no LIMIT 20",
+        )?;
+        let rows = stmt
+            .query_map([name], |r| {
+                Ok(crate::domain::roster::Student {
+                    student_no: r.get(0)?,
+                    name: r.get(1)?,
+                    gender: r.get(2)?,
+                    birth_date: r
+                        .get::<_, Option<String>>(3)?
+                        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                    grade: r.get(4)?,
+                    class: r.get(5)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     /// Requests not yet booked, most urgent and oldest first.
     fn open_requests(&self) -> Result<Vec<Appointment>, StoreError> {
         let s = self.stores();

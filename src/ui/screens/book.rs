@@ -120,6 +120,30 @@ fn new_request_form() -> Form {
     ])
 }
 
+/// When the name typed matches one student on the roster, fills in gender and class (R12: the
+/// student "from the roster or typed").
+fn prefill_from_roster(app: &mut App) {
+    let (Screen::Home(h), Some(session)) = (&mut app.screen, &app.session) else {
+        return;
+    };
+    let Some((_, form)) = h.book.form.as_mut() else { return };
+    let name = form.get("name");
+    if name.is_empty() || !form.get("class").is_empty() {
+        return;
+    }
+    if let Ok([student]) = session.access().students_named(&name).as_deref() {
+        if let Some(f) = form.field_mut("class") {
+            f.set_value(&format!("{}{}", student.grade, student.class));
+        }
+        if let Some(f) = form.field_mut("gender") {
+            f.set_value(&student.gender);
+        }
+        if let Some(f) = form.field_mut("name") {
+            f.hint = Some(t!("book.from_roster", no = student.student_no).into_owned());
+        }
+    }
+}
+
 fn confirm_form(account: &str) -> Form {
     let mut minutes = Field::new("minutes", "book.minutes", Kind::Number { min: 10, max: 120 }).with_value("40");
     minutes.hint = Some(t!("book.minutes_hint").into_owned());
@@ -141,8 +165,16 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> bool {
     let list = entries(session);
     let account = session.access().account().to_owned();
     let Some(s) = state(app) else { return false };
-    if let Some((_, form)) = s.form.as_mut() {
-        match form.handle_key(key) {
+    if let Some((purpose, form)) = s.form.as_mut() {
+        let left_name = *purpose == Purpose::New && form.focus == 0;
+        let event = form.handle_key(key);
+        if left_name && form.focus != 0 {
+            prefill_from_roster(app);
+            return true;
+        }
+        let Some(s) = state(app) else { return false };
+        let Some((_, form)) = s.form.as_mut() else { return true };
+        match event {
             FormEvent::Submit => submit(app),
             FormEvent::Cancel => {
                 s.form = None;
