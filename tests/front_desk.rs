@@ -96,6 +96,12 @@ fn a_duty_shift_a_confirmed_booking_a_refused_overlap_and_the_next_days_handover
     tui.wait_for("Calendar");
     tui.wait_for("12:00 欧阳璟珩");
     tui.wait_for("14:00 司马翊蕤");
+    // A new request from the calendar, for the day under the cursor.
+    tui.send(key::RIGHT);
+    tui.send("n");
+    tui.wait_for("New appointment request");
+    tui.wait_for("2026-12-01");
+    tui.esc();
     tui.send("q");
     tui.wait_exit();
 

@@ -102,6 +102,15 @@ fn state(app: &mut App) -> Option<&mut BookState> {
     }
 }
 
+/// A new request whose preferred time is `day` (from the calendar).
+pub fn new_request_form_for(day: chrono::NaiveDate) -> Form {
+    let mut form = new_request_form();
+    if let Some(f) = form.field_mut("preferred") {
+        f.set_value(&day.to_string());
+    }
+    form
+}
+
 fn new_request_form() -> Form {
     Form::new(vec![
         Field::new("name", "book.name", Kind::Text).required(),

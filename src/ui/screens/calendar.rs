@@ -12,7 +12,7 @@ use rust_i18n::t;
 
 use crate::domain::hours::format_day;
 use crate::store::FrontDesk;
-use crate::ui::app::{App, Screen};
+use crate::ui::app::{App, Screen, Section};
 use crate::ui::clock;
 use crate::ui::keys::{self, Action, Binding, Trigger, b};
 
@@ -28,6 +28,7 @@ pub const KEYS: &[Binding] = &[
     b(Trigger::Code(KeyCode::Up), "↑↓", "calendar.key_week", Action::PrevWeek),
     b(Trigger::Code(KeyCode::Down), "↓", "calendar.key_week", Action::NextWeek),
     b(Trigger::Char('t'), "t", "calendar.key_today", Action::Today),
+    b(Trigger::Char('n'), "n", "calendar.key_new", Action::New),
 ];
 
 pub const DAY_SHORT: [&str; 7] = [
@@ -49,6 +50,18 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> bool {
         Some(Action::PrevWeek) => day - Duration::days(7),
         Some(Action::NextWeek) => day + Duration::days(7),
         Some(Action::Today) => clock::today(),
+        Some(Action::New) => {
+            // A new request for the day under the cursor, in the book.
+            let book = app
+                .sections()
+                .iter()
+                .position(|s| matches!(s, Section::Book | Section::DutyBook));
+            if let (Some(i), Screen::Home(h)) = (book, &mut app.screen) {
+                h.section = i;
+                h.book.form = Some((super::book::Purpose::New, super::book::new_request_form_for(day)));
+            }
+            return true;
+        }
         _ => return false,
     };
     h.calendar.day = Some(next);
