@@ -7,6 +7,7 @@
 
 pub mod audit;
 mod backup;
+pub mod cases;
 mod datadir;
 pub mod duty;
 mod room;
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use backup::{BackupError, restore_backup};
+pub use cases::{Case, CaseError, Client, ClientRow, Goal, SearchHit, SessionNote};
 pub use datadir::DataDir;
 pub use duty::{Appointment, BookError, DutyRecord, FrontDesk, Leave, Request, RotaEntry};
 pub use room::{DEFAULT_LOCK_MINUTES, NewRoom, RoomSettings, setup_room};

@@ -108,4 +108,105 @@ CREATE TABLE archive.sessions (
     other TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL
 );
+", "
+ALTER TABLE archive.clients ADD COLUMN initials TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.clients ADD COLUMN guardian TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.clients ADD COLUMN contact TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.clients ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.clients ADD COLUMN family TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.clients ADD COLUMN social TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.clients ADD COLUMN life_history TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.clients ADD COLUMN interests TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.clients ADD COLUMN recent TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.clients ADD COLUMN prior_counseling TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.clients ADD COLUMN tags TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.clients ADD COLUMN updated_at TEXT;
+CREATE INDEX archive.clients_name ON clients(name);
+CREATE INDEX archive.clients_initials ON clients(initials);
+ALTER TABLE archive.cases ADD COLUMN first_contact_at TEXT;
+ALTER TABLE archive.cases ADD COLUMN agreement_at TEXT;
+ALTER TABLE archive.cases ADD COLUMN agreement_terms TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.cases ADD COLUMN recording_consent INTEGER;
+ALTER TABLE archive.cases ADD COLUMN guardian_consent_at TEXT;
+ALTER TABLE archive.cases ADD COLUMN guardian_consent_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.cases ADD COLUMN methods TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.cases ADD COLUMN nature TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.cases ADD COLUMN duration TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.cases ADD COLUMN causes TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.cases ADD COLUMN severity TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.cases ADD COLUMN category TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.cases ADD COLUMN plan TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.cases ADD COLUMN review TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.cases ADD COLUMN ending TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.cases ADD COLUMN close_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.cases ADD COLUMN closing_summary TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.cases ADD COLUMN counselor TEXT NOT NULL DEFAULT '';
+CREATE INDEX archive.cases_client ON cases(client_id);
+CREATE TABLE archive.case_stages (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    stage TEXT NOT NULL,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL
+);
+CREATE TABLE archive.goals (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open',
+    created_at TEXT NOT NULL
+);
+CREATE TABLE archive.goal_history (
+    id INTEGER PRIMARY KEY,
+    goal_id INTEGER NOT NULL REFERENCES goals(id),
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    text TEXT NOT NULL,
+    status TEXT NOT NULL
+);
+ALTER TABLE archive.sessions ADD COLUMN homework TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.sessions ADD COLUMN homework_feedback TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.sessions ADD COLUMN next_appointment TEXT NOT NULL DEFAULT '';
+ALTER TABLE archive.sessions ADD COLUMN signed_at TEXT;
+ALTER TABLE archive.sessions ADD COLUMN signed_by TEXT;
+CREATE INDEX archive.sessions_case ON sessions(case_id);
+CREATE TABLE archive.session_addenda (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE TABLE archive.drafts (key TEXT PRIMARY KEY, body TEXT NOT NULL, saved_at TEXT NOT NULL);
+CREATE TABLE archive.risk_events (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    at TEXT NOT NULL,
+    level TEXT NOT NULL,
+    what TEXT NOT NULL,
+    measures TEXT NOT NULL DEFAULT '',
+    notified TEXT NOT NULL DEFAULT '',
+    why_disclosed TEXT NOT NULL DEFAULT '',
+    resolved_at TEXT,
+    resolved_by TEXT
+);
+CREATE TABLE archive.referrals (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    at TEXT NOT NULL,
+    to_whom TEXT NOT NULL,
+    why TEXT NOT NULL,
+    outcome TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE archive.follow_ups (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    due TEXT NOT NULL,
+    method TEXT NOT NULL DEFAULT '',
+    done_at TEXT,
+    result TEXT NOT NULL DEFAULT ''
+);
+CREATE VIRTUAL TABLE archive.search_tri USING fts5(body, kind UNINDEXED, ref UNINDEXED, case_id UNINDEXED, tokenize = 'trigram');
+CREATE VIRTUAL TABLE archive.search_bi USING fts5(body, kind UNINDEXED, ref UNINDEXED, case_id UNINDEXED);
 "];
