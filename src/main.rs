@@ -21,9 +21,14 @@ fn harden() {
 
 /// A panic must not show its payload (it might hold client data) nor leave the terminal raw.
 fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|_| {
+    std::panic::set_hook(Box::new(|info| {
         caseroom::ui::restore_terminal();
-        eprintln!("caseroom stopped unexpectedly. What was saved is safe; nothing was written in clear.");
+        // Where, never what: the message could hold client data.
+        let place = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("caseroom stopped unexpectedly{place}. What was saved is safe; nothing was written in clear.");
         eprintln!("caseroom 意外停止。已保存的内容是安全的，没有写出任何明文。");
     }));
 }

@@ -101,6 +101,7 @@ pub struct HomeState {
     pub duty: screens::duty_record::DutyRecordState,
     pub calendar: screens::calendar::CalendarState,
     pub today: screens::sections::TodayState,
+    pub clients: screens::clients::ClientsState,
 }
 
 pub enum Popup {
@@ -184,7 +185,13 @@ impl App {
     pub fn has_unsaved_input(&self) -> bool {
         match &self.screen {
             Screen::Setup(s) => s.is_dirty(),
-            Screen::Home(h) => h.settings.is_dirty() || h.book.is_dirty() || h.duty.is_dirty() || h.today.is_dirty(),
+            Screen::Home(h) => {
+                h.settings.is_dirty()
+                    || h.book.is_dirty()
+                    || h.duty.is_dirty()
+                    || h.today.is_dirty()
+                    || h.clients.is_dirty()
+            }
             Screen::Login(_) => false,
         }
     }
@@ -198,6 +205,7 @@ impl App {
                 Some(Section::Book | Section::DutyBook) => h.book.form_active(),
                 Some(Section::DutyRecord) => h.duty.form_active(),
                 Some(Section::Today) => h.today.form_active(),
+                Some(Section::Clients) => h.clients.form_active(),
                 _ => false,
             },
         }
@@ -229,6 +237,9 @@ impl App {
     }
 
     fn tick(&mut self) {
+        if self.busy.is_none() && self.current_section() == Some(Section::Clients) {
+            screens::clients::tick(self);
+        }
         if self.session.is_some() && self.busy.is_none() && self.last_input.elapsed() >= self.lock_after {
             self.lock();
         }
@@ -318,6 +329,7 @@ impl App {
             Some(Section::DutyRecord) => screens::duty_record::on_key(self, key),
             Some(Section::Calendar) => screens::calendar::on_key(self, key),
             Some(Section::Today) => screens::sections::today_on_key(self, key),
+            Some(Section::Clients) => screens::clients::on_key(self, key),
             _ => false,
         };
         if handled || self.form_has_focus() {
@@ -372,6 +384,12 @@ impl App {
                     Some(Section::Settings) => h.settings.paste(text),
                     Some(Section::Book | Section::DutyBook) => h.book.paste(text),
                     Some(Section::DutyRecord) => h.duty.paste(text),
+                    Some(Section::Clients) => h.clients.paste(text),
+                    Some(Section::Today) => {
+                        if let Some(f) = h.today.leave_form.as_mut() {
+                            f.handle_paste(text)
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -402,6 +420,7 @@ impl App {
                     Some(Section::Book | Section::DutyBook) => screens::book::on_click(self, layout.body, pos),
                     Some(Section::DutyRecord) => screens::duty_record::on_click(self, layout.body, pos),
                     Some(Section::Today) => screens::sections::today_click(self, layout.body, pos),
+                    Some(Section::Clients) => screens::clients::on_click(self, layout.body, pos),
                     _ => {}
                 }
             }

@@ -78,6 +78,7 @@ pub fn current_bindings(app: &App) -> Vec<Binding> {
                 Some(Section::Book | Section::DutyBook) => all.extend_from_slice(screens::book::bindings(app, &h.book)),
                 Some(Section::DutyRecord) if h.duty.form_active() => all.extend_from_slice(keys::FORM),
                 Some(Section::Calendar) => all.extend_from_slice(screens::calendar::KEYS),
+                Some(Section::Clients) => all.extend(screens::clients::bindings(&h.clients)),
                 Some(Section::Today) if h.today.form_active() => all.extend_from_slice(keys::FORM),
                 Some(Section::Today) if app.role() == Some(crate::vault::Role::Duty) => {
                     all.extend_from_slice(screens::sections::DUTY_TODAY_KEYS)

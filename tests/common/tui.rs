@@ -38,6 +38,7 @@ pub mod key {
     pub const CTRL_U: &str = "\x15";
     pub const F1: &str = "\x1bOP";
     pub const F2: &str = "\x1bOQ";
+    pub const F4: &str = "\x1bOS";
     pub const F12: &str = "\x1b[24~";
 }
 

@@ -2,6 +2,7 @@
 
 pub mod book;
 pub mod calendar;
+pub mod clients;
 pub mod duty_record;
 pub mod login;
 pub mod sections;

@@ -102,6 +102,7 @@ pub fn render(app: &App, section: Section, frame: &mut Frame<'_>, body: Rect) {
         Section::Book | Section::DutyBook => super::book::render(app, frame, body),
         Section::DutyRecord => super::duty_record::render(app, frame, body),
         Section::Calendar => super::calendar::render(app, frame, body),
+        Section::Clients => super::clients::render(app, frame, body),
         other => {
             frame.render_widget(
                 Paragraph::new(vec![
