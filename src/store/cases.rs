@@ -663,6 +663,59 @@ impl CounselorSession {
         Ok(id)
     }
 
+    /// Writes many session notes in one transaction (demo archives, benchmarks), indexed as one
+    /// at a time would be, with one audit row for the batch.
+    pub fn import_sessions(&self, notes: &[SessionNote]) -> Result<usize, StoreError> {
+        let tx = self.stores.conn.unchecked_transaction()?;
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO archive.sessions (case_id, held_at, minutes, channel, main_problem, process, suggestions, effect,
+                   other, homework, homework_feedback, next_appointment, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?;
+            for s in notes {
+                insert.execute(params![
+                    s.case_id,
+                    s.held_at,
+                    s.minutes,
+                    s.channel,
+                    s.main_problem,
+                    s.process,
+                    s.suggestions,
+                    s.effect,
+                    s.other,
+                    s.homework,
+                    s.homework_feedback,
+                    s.next_appointment,
+                    now_text()
+                ])?;
+                let id = tx.last_insert_rowid();
+                let text = [
+                    &s.main_problem,
+                    &s.process,
+                    &s.suggestions,
+                    &s.effect,
+                    &s.other,
+                    &s.homework,
+                    &s.homework_feedback,
+                ]
+                .map(|x| x.as_str())
+                .join("\n");
+                self.index(&tx, "session", id, s.case_id, &text)?;
+            }
+        }
+        audit::append(
+            &tx,
+            "archive",
+            &self.stores.account,
+            "import",
+            "session",
+            &notes.len().to_string(),
+        )?;
+        tx.commit()?;
+        Ok(notes.len())
+    }
+
     /// Signs a note: from now on it only gets dated addenda.
     pub fn sign_session(&self, id: i64) -> Result<(), CaseError> {
         let tx = self.stores.conn.unchecked_transaction()?;
