@@ -473,9 +473,7 @@ fn restore(run: &mut Run, from: &std::path::Path) -> Result<(), Failure> {
     }
     // Prove it: log in with the restored key ring and verify every store this account opens.
     let result = verify(run);
-    if let Err(failure) = result {
-        return Err(failure);
-    }
+    result?;
     println!("{}", t!("cli.restore_done", dir = run.dir.display().to_string()));
     Ok(())
 }

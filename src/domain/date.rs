@@ -33,7 +33,7 @@ pub fn parse_date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
 }
 
 pub fn parse_time(text: &str) -> Option<NaiveTime> {
-    let t = text.trim().replace('：', ":").replace('点', ":");
+    let t = text.trim().replace(['：', '点'], ":");
     let t = t.trim_end_matches(':');
     let (h, m) = match t.split_once(':') {
         Some((h, m)) => (

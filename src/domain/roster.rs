@@ -123,10 +123,10 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Student>, Vec<RowError>> {
         if problem.is_none() && !birth_text.is_empty() && birth.is_none() {
             problem = Some(RowProblem::BadDate(birth_text));
         }
-        if problem.is_none() {
-            if let Some(&first_line) = seen.get(&field(0)) {
-                problem = Some(RowProblem::Duplicate { first_line });
-            }
+        if problem.is_none()
+            && let Some(&first_line) = seen.get(&field(0))
+        {
+            problem = Some(RowProblem::Duplicate { first_line });
         }
         match problem {
             Some(problem) => errors.push(RowError { line, problem }),

@@ -328,7 +328,7 @@ impl CounselorSession {
     /// class or tag. Students of concern and open risks first, then by name.
     pub fn clients(&self, filter: &str, limit: usize) -> Result<Vec<ClientRow>, StoreError> {
         let f = filter.trim().to_lowercase();
-        let like = format!("%{}%", f.replace('%', "").replace('_', ""));
+        let like = format!("%{}%", f.replace(['%', '_'], ""));
         let mut stmt = self.stores.conn.prepare(
             "SELECT c.id, c.name, COALESCE(c.student_no, ''), c.grade || c.class, c.tags, c.concern,
                 (SELECT stage FROM archive.cases k WHERE k.client_id = c.id ORDER BY k.id DESC LIMIT 1),

@@ -272,10 +272,10 @@ pub trait FrontDesk: DutyBookAccess {
 
     /// Saves the duty record of a shift (当日值班记录); saving again updates it.
     fn save_duty_record(&self, record: &DutyRecord) -> Result<(), BookError> {
-        if let (Some(a), Some(l)) = (record.arrived, record.left) {
-            if l < a {
-                return Err(BookError::LeftBeforeArrived);
-            }
+        if let (Some(a), Some(l)) = (record.arrived, record.left)
+            && l < a
+        {
+            return Err(BookError::LeftBeforeArrived);
         }
         let s = self.stores();
         let tx = s.conn.unchecked_transaction()?;

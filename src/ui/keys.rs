@@ -148,10 +148,11 @@ impl Trigger {
             Trigger::Char(c) => key.code == KeyCode::Char(c) && !ctrl && !alt,
             Trigger::Ctrl(c) => ctrl && key.code == KeyCode::Char(c),
             Trigger::Digits => {
-                if let KeyCode::Char(d @ '1'..='9') = key.code {
-                    if !ctrl && !alt {
-                        return Some(Some(d as usize - '1' as usize));
-                    }
+                if let KeyCode::Char(d @ '1'..='9') = key.code
+                    && !ctrl
+                    && !alt
+                {
+                    return Some(Some(d as usize - '1' as usize));
                 }
                 false
             }

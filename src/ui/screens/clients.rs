@@ -484,10 +484,10 @@ fn draft_of(form: &Form) -> String {
 
 fn restore_draft(form: &mut Form, draft: &str) {
     for line in draft.lines() {
-        if let Some((id, value)) = line.split_once('\u{1f}') {
-            if let Some(f) = form.field_mut(id) {
-                f.set_value(&value.replace('\u{1e}', "\n"));
-            }
+        if let Some((id, value)) = line.split_once('\u{1f}')
+            && let Some(f) = form.field_mut(id)
+        {
+            f.set_value(&value.replace('\u{1e}', "\n"));
         }
     }
 }

@@ -79,10 +79,10 @@ pub fn today_on_key(app: &mut App, key: KeyEvent) -> bool {
 }
 
 pub fn today_click(app: &mut App, body: Rect, pos: Position) {
-    if let Screen::Home(h) = &mut app.screen {
-        if let Some(form) = h.today.leave_form.as_mut() {
-            form.click(leave_area(body), pos);
-        }
+    if let Screen::Home(h) = &mut app.screen
+        && let Some(form) = h.today.leave_form.as_mut()
+    {
+        form.click(leave_area(body), pos);
     }
 }
 

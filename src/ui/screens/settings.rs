@@ -854,13 +854,13 @@ fn decide_leave(app: &mut App, id: i64, approve: bool, substitute: Option<String
         .unwrap_or_default();
     let Screen::Home(h) = &mut app.screen else { return };
     let s = &mut h.settings;
-    if let Some(sub) = &substitute {
-        if !names.contains(sub) {
-            if let Some((_, form)) = s.leave_form.as_mut() {
-                form.set_error("substitute", t!("settings.rota_unknown", user = sub).into_owned());
-            }
-            return;
+    if let Some(sub) = &substitute
+        && !names.contains(sub)
+    {
+        if let Some((_, form)) = s.leave_form.as_mut() {
+            form.set_error("substitute", t!("settings.rota_unknown", user = sub).into_owned());
         }
+        return;
     }
     let Some(Session::Counselor(session)) = &app.session else {
         return;

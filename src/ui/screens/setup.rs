@@ -154,10 +154,8 @@ pub fn on_key(app: &mut App, key: KeyEvent) {
                 f.hint = Some(hint);
             }
         }
-        (Step::Room, FormEvent::Submit) => {
-            if check_room(&mut state.room) {
-                state.step = Step::Hours;
-            }
+        (Step::Room, FormEvent::Submit) if check_room(&mut state.room) => {
+            state.step = Step::Hours;
         }
         (Step::Room, FormEvent::Cancel) => state.step = Step::Language,
         (Step::Hours, FormEvent::Submit) => {

@@ -317,15 +317,15 @@ impl Form {
 
     /// Pasted text goes into the focused text field: as one line, or as typed in a note.
     pub fn handle_paste(&mut self, text: &str) {
-        if let Some(field) = self.fields.get_mut(self.focus) {
-            if field.is_text() {
-                let text: String = match field.kind {
-                    Kind::Note { .. } => text.replace("\r\n", "\n").replace('\r', "\n"),
-                    _ => text.chars().filter(|c| *c != '\n' && *c != '\r').collect(),
-                };
-                field.input.insert_str(text);
-                field.error = None;
-            }
+        if let Some(field) = self.fields.get_mut(self.focus)
+            && field.is_text()
+        {
+            let text: String = match field.kind {
+                Kind::Note { .. } => text.replace("\r\n", "\n").replace('\r', "\n"),
+                _ => text.chars().filter(|c| *c != '\n' && *c != '\r').collect(),
+            };
+            field.input.insert_str(text);
+            field.error = None;
         }
     }
 
