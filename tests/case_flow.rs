@@ -128,3 +128,150 @@ fn register_open_a_case_walk_the_stages_keep_a_draft_through_a_kill_and_find_it(
         }
     }
 }
+
+/// From counseling to follow-up in the interface: three sessions with homework and its feedback,
+/// a risk event (shown on Today until resolved) and a referral, the closing summary and the
+/// follow-up (R8–R11, R18, R19).
+#[test]
+fn three_sessions_a_risk_and_a_referral_then_closing_and_follow_up() {
+    use caseroom::store::{Client, Session};
+    let room = Room::new();
+    let case_id = {
+        let Session::Counselor(s) = open_session(&room.dir, COUNSELOR, COUNSELOR_PW) else {
+            panic!("counselor")
+        };
+        let client = s
+            .register_client(&Client {
+                name: "诸葛骞翮".into(),
+                ..Client::default()
+            })
+            .unwrap();
+        let id = s.open_case(client).unwrap();
+        let mut case = s.case(id).unwrap().unwrap();
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 2);
+        (case.first_contact_at, case.agreement_at, case.recording_consent) = (day, day, Some(true));
+        (
+            case.methods,
+            case.nature,
+            case.duration,
+            case.causes,
+            case.severity,
+            case.category,
+        ) = (
+            "会谈".into(),
+            "一般心理问题".into(),
+            "一个月".into(),
+            "人际冲突".into(),
+            "general".into(),
+            "relationships".into(),
+        );
+        case.plan = "每周一次，共六次".into();
+        s.save_case(&case).unwrap();
+        s.move_case(id, caseroom::domain::case::Stage::Assessment).unwrap();
+        s.move_case(id, caseroom::domain::case::Stage::Counseling).unwrap();
+        s.add_goal(id, "ultimate", "能和同学正常交往").unwrap();
+        id
+    };
+
+    let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[]);
+    tui.log_in(COUNSELOR, COUNSELOR_PW, "Hello, 王老师.");
+    tui.send("2");
+    tui.wait_for("诸葛骞翮");
+    tui.send(key::ENTER);
+    tui.wait_for("Cases (n: new case");
+    tui.send(key::ENTER);
+    tui.wait_for(&format!("#{case_id} · counseling"));
+    for _ in 0..4 {
+        tui.send(key::RIGHT);
+    }
+    tui.wait_for("Main problem");
+    for (n, homework) in ["记录一次主动打招呼", "和同桌一起完成作业", "参加一次小组活动"]
+        .iter()
+        .enumerate()
+    {
+        tui.send(key::ENTER);
+        if n > 0 {
+            tui.wait_for("last homework:");
+        }
+        for _ in 0..3 {
+            tui.send(key::TAB);
+        }
+        tui.type_text(&format!("第{}次：人际交往", n + 1));
+        for _ in 0..5 {
+            tui.send(key::TAB);
+        }
+        tui.type_text(homework);
+        tui.send(key::TAB);
+        if n > 0 {
+            tui.type_text("完成了");
+        }
+        tui.send(key::F4);
+        tui.wait_for("Session note saved and signed.");
+    }
+    // A risk event and a referral.
+    tui.send(key::RIGHT);
+    tui.wait_for("Referred to (R19)");
+    tui.send(key::ENTER);
+    tui.send(key::TAB);
+    tui.type_text("说过不想活了");
+    tui.send(key::TAB);
+    tui.type_text("通知家长，每周两次面谈");
+    tui.send(key::TAB);
+    tui.type_text("家长、班主任");
+    tui.send(key::TAB);
+    tui.type_text("保障安全所必需");
+    tui.send(key::TAB);
+    tui.type_text("市精神卫生中心");
+    tui.send(key::TAB);
+    tui.type_text("需要专业评估");
+    tui.send(key::F2);
+    tui.wait_for("Risk event recorded");
+    tui.wait_for("⚠ open risk: red");
+    tui.send("1");
+    tui.wait_for(&format!("⚠ Open risk: 诸葛骞翮 (case #{case_id})"));
+    tui.send("2");
+    tui.wait_for("⚠ open risk: red");
+    tui.send("x");
+    tui.wait_for("Risk resolved.");
+    tui.wait_gone("⚠ open risk");
+    // Consolidation, closing with a summary, and a follow-up.
+    tui.send("m");
+    tui.wait_for("The case is now at: consolidation.");
+    tui.send(key::RIGHT);
+    tui.wait_for("Closing summary");
+    tui.send(key::ENTER);
+    tui.send(key::TAB);
+    tui.send(key::TAB);
+    tui.type_text("共同回顾了三次咨询的变化");
+    tui.send(key::TAB);
+    tui.type_text("交往目标基本达成");
+    tui.send(key::TAB);
+    tui.type_text("2027-03-01");
+    tui.send(key::TAB);
+    tui.type_text("电话");
+    tui.send(key::F2);
+    tui.wait_for("Saved.");
+    tui.send("m");
+    tui.wait_for("The case is now at: closed.");
+    tui.send("m");
+    tui.wait_for("The case is now at: follow-up.");
+    tui.send(key::RIGHT);
+    tui.wait_for("Overview");
+    tui.wait_for("referral");
+    tui.send(key::CTRL_C);
+    tui.wait_exit();
+
+    let Session::Counselor(s) = open_session(&room.dir, COUNSELOR, COUNSELOR_PW) else {
+        panic!("counselor")
+    };
+    let sessions = s.sessions(case_id).unwrap();
+    assert_eq!(sessions.len(), 3);
+    assert!(sessions.iter().all(|n| n.signed));
+    assert_eq!(sessions[2].homework_feedback, "完成了");
+    assert_eq!(
+        s.follow_ups_due(chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap())
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -854,6 +854,33 @@ impl CounselorSession {
         Ok(rows)
     }
 
+    /// Cases with an unresolved risk event, most urgent level first: (case, client name, level).
+    pub fn open_risk_cases(&self) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let mut stmt = self.stores.conn.prepare(
+            "SELECT k.id, c.name, r.level FROM archive.risk_events r JOIN archive.cases k ON k.id = r.case_id
+               JOIN archive.clients c ON c.id = k.client_id
+             WHERE r.resolved_at IS NULL
+             ORDER BY CASE r.level WHEN 'red' THEN 0 WHEN 'orange' THEN 1 ELSE 2 END, r.at",
+        )?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    /// Follow-ups not done and due by `by` (overdue ones stay until done): (case, client, due).
+    pub fn follow_ups_due(&self, by: NaiveDate) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let mut stmt = self.stores.conn.prepare(
+            "SELECT k.id, c.name, f.due FROM archive.follow_ups f JOIN archive.cases k ON k.id = f.case_id
+               JOIN archive.clients c ON c.id = k.client_id
+             WHERE f.done_at IS NULL AND f.due <= ?1 ORDER BY f.due",
+        )?;
+        let rows = stmt
+            .query_map([by.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     /// A referral (R19): to whom, why; the outcome comes later.
     pub fn add_referral(&self, case_id: i64, to_whom: &str, why: &str) -> Result<i64, StoreError> {
         let tx = self.stores.conn.unchecked_transaction()?;

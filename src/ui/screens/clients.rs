@@ -533,10 +533,12 @@ fn form_for_tab(
         }
         5 => Some(Form::new(vec![
             Field::new("level", "case.risk_level", Kind::Select(RISK_LEVELS.to_vec())),
-            Field::new("what", "case.risk_what", Kind::Text).required(),
+            Field::new("what", "case.risk_what", Kind::Text),
             Field::new("measures", "case.risk_measures", Kind::Text),
             Field::new("notified", "case.risk_notified", Kind::Text),
             Field::new("why", "case.risk_why", Kind::Text),
+            Field::new("referral_to", "case.referral_to", Kind::Text),
+            Field::new("referral_why", "case.referral_why", Kind::Text),
         ])),
         6 => Some(Form::new(vec![
             Field::new("ending", "case.ending", Kind::Select(ENDINGS.to_vec())).with_value(&case.ending),
@@ -708,17 +710,34 @@ fn save_tab(v: &mut CaseView, session: &CounselorSession, sign: bool) {
                 .into_owned())
             })
         }
-        5 => session
-            .record_risk(
-                case.id,
-                &form.get("level"),
-                &form.get("what"),
-                &form.get("measures"),
-                &form.get("notified"),
-                &form.get("why"),
-            )
-            .map(|_| t!("case.risk_recorded").into_owned())
-            .map_err(CaseError::from),
+        5 => {
+            // A risk event (R18), a referral (R19), or both.
+            let (what, to) = (form.get("what"), form.get("referral_to"));
+            if what.is_empty() && to.is_empty() {
+                form.set_error("what", t!("case.risk_or_referral").into_owned());
+                return;
+            }
+            let mut done = Vec::new();
+            let mut result = Ok(());
+            if !what.is_empty() {
+                result = session
+                    .record_risk(
+                        case.id,
+                        &form.get("level"),
+                        &what,
+                        &form.get("measures"),
+                        &form.get("notified"),
+                        &form.get("why"),
+                    )
+                    .map(|_| done.push(t!("case.risk_recorded").into_owned()));
+            }
+            if result.is_ok() && !to.is_empty() {
+                result = session
+                    .add_referral(case.id, &to, &form.get("referral_why"))
+                    .map(|_| done.push(t!("case.referral_recorded").into_owned()));
+            }
+            result.map(|_| done.join(" ")).map_err(CaseError::from)
+        }
         6 => {
             case.ending = form.get("ending");
             case.close_reason = form.get("reason");

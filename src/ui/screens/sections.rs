@@ -214,6 +214,21 @@ fn today(app: &App, frame: &mut Frame<'_>, body: Rect) {
             a.request.student_name, a.request.class, a.request.preferred
         )));
     }
+    if let crate::store::Session::Counselor(c) = session {
+        for (case, name, level) in c.open_risk_cases().unwrap_or_default().iter().take(3) {
+            let level = t!(format!("risk.{level}"));
+            lines.push(
+                Line::from(t!("today.open_risk", name = name, case = case, level = level).into_owned())
+                    .red()
+                    .bold(),
+            );
+        }
+        let due = c.follow_ups_due(today).unwrap_or_default();
+        if !due.is_empty() {
+            let list: Vec<String> = due.iter().take(4).map(|(_, name, d)| format!("{name} {d}")).collect();
+            lines.push(Line::from(t!("today.follow_ups", list = list.join(", ")).into_owned()).yellow());
+        }
+    }
     if session.role() == crate::vault::Role::Counselor {
         let leave = access.pending_leave().unwrap_or_default();
         if !leave.is_empty() {
