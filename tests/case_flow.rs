@@ -48,6 +48,11 @@ fn register_open_a_case_walk_the_stages_keep_a_draft_through_a_kill_and_find_it(
     tui.wait_for("This stage is complete");
     tui.send("m");
     tui.wait_for("The case is now at: assessment.");
+    // The agreement template the intake refers to (R3).
+    tui.send("v");
+    tui.wait_for("Counseling agreement and informed consent");
+    tui.send(" ");
+    tui.wait_gone("Counseling agreement and informed consent");
     // Assessment.
     tui.send(key::RIGHT);
     tui.wait_for("Methods (R4)");

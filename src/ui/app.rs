@@ -106,6 +106,11 @@ pub struct HomeState {
 
 pub enum Popup {
     Help,
+    /// A text to read (e.g. the agreement template); any key closes it.
+    Text {
+        title: String,
+        body: String,
+    },
     ConfirmQuit,
     /// A question with a yes action, e.g. removing an account.
     Confirm {
@@ -304,7 +309,7 @@ impl App {
 
     fn on_popup_key(&mut self, popup: Popup, key: KeyEvent) {
         match popup {
-            Popup::Help => {}
+            Popup::Help | Popup::Text { .. } => {}
             Popup::ConfirmQuit => match key.code {
                 KeyCode::Char('y' | 'Y') | KeyCode::Enter => self.quit = true,
                 _ => {}

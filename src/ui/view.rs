@@ -129,6 +129,11 @@ pub fn view(app: &App, frame: &mut Frame<'_>) {
     }
     match &app.popup {
         Some(Popup::Help) => help(app, frame, area),
+        Some(Popup::Text { title, body }) => {
+            let lines: Vec<Line> = body.lines().map(Line::from).collect();
+            let height = (lines.len() as u16 * 2 + 2).min(area.height);
+            popup(frame, area, area.width.saturating_sub(4), height, title, lines)
+        }
         Some(Popup::ConfirmQuit) => popup(
             frame,
             area,

@@ -58,6 +58,8 @@ pub struct ClientsState {
     pub selected: usize,
     pub view: View,
     pub message: Option<(String, bool)>,
+    /// A text the app should show in a popup (taken by `on_key`'s caller).
+    pub popup: Option<&'static str>,
 }
 
 impl Default for ClientsState {
@@ -69,6 +71,7 @@ impl Default for ClientsState {
             selected: 0,
             view: View::List,
             message: None,
+            popup: None,
         }
     }
 }
@@ -127,8 +130,18 @@ pub const CASE_KEYS: &[Binding] = &[
     b(Trigger::Code(KeyCode::Enter), "Enter", "case.key_edit", Action::Open),
     b(Trigger::Char('m'), "m", "case.key_move", Action::Confirm),
     b(Trigger::Char('x'), "x", "case.key_resolve", Action::Cancel),
+    b(Trigger::Char('v'), "v", "case.key_agreement", Action::Today),
     b(Trigger::Code(KeyCode::Esc), "Esc", "keys.back", Action::Back),
 ];
+
+/// The agreement template (R2, R3) in the interface's language, from `assets/templates/`.
+pub fn agreement_template() -> &'static str {
+    if rust_i18n::locale().to_string() == "en" {
+        include_str!("../../../assets/templates/agreement.en.txt")
+    } else {
+        include_str!("../../../assets/templates/agreement.zh-CN.txt")
+    }
+}
 
 /// The keys of a case form: the form's own, and F4 to save and sign a session note.
 pub const SESSION_FORM_KEYS: &[Binding] = &[b(Trigger::Code(KeyCode::F(4)), "F4", "case.key_sign", Action::Form)];
@@ -170,12 +183,20 @@ fn rows(state: &ClientsState, session: &CounselorSession) -> Vec<crate::store::C
 
 pub fn on_key(app: &mut App, key: KeyEvent) -> bool {
     let Some((s, session)) = parts(app) else { return false };
-    match &mut s.view {
+    let handled = match &mut s.view {
         View::List => list_key(s, session, key),
         View::Register(_) => register_key(s, session, key),
         View::Client { .. } => client_key(s, session, key),
         View::Case(_) => case_key(s, session, key),
+    };
+    if let Some(body) = s.popup.take() {
+        let title = t!("case.agreement_title").into_owned();
+        app.popup = Some(crate::ui::app::Popup::Text {
+            title,
+            body: body.to_owned(),
+        });
     }
+    handled
 }
 
 fn list_key(s: &mut ClientsState, session: &CounselorSession, key: KeyEvent) -> bool {
@@ -567,6 +588,10 @@ fn case_error(e: &CaseError) -> String {
 }
 
 fn case_key(s: &mut ClientsState, session: &CounselorSession, key: KeyEvent) -> bool {
+    if !matches!(&s.view, View::Case(v) if v.form_focus) && lookup(CASE_KEYS, &key) == Some(Action::Today) {
+        s.popup = Some(agreement_template());
+        return true;
+    }
     let View::Case(v) = &mut s.view else { return false };
     if v.form_focus {
         let Some(form) = v.form.as_mut() else { return false };
