@@ -109,7 +109,7 @@ fn open(dir: &std::path::Path) -> CounselorSession {
 fn search(c: &mut Criterion) {
     let dir = archive();
     let session = open(&dir);
-    let mut group = c.benchmark_group("search 100k notes");
+    let mut group = c.benchmark_group("search notes");
     group.sample_size(20);
     for (label, word) in [
         ("2 chars, common", "焦虑"),

@@ -228,9 +228,11 @@ impl CounselorSession {
                 "INSERT INTO archive.search_tri (body, kind, ref, case_id) VALUES (?1, ?2, ?3, ?4)",
                 params![text, kind, reference, case_id],
             )?;
+            // The same rowid in both tables, so a bigram hit finds its text by rowid.
+            let rowid = tx.last_insert_rowid();
             tx.execute(
-                "INSERT INTO archive.search_bi (body, kind, ref, case_id) VALUES (?1, ?2, ?3, ?4)",
-                params![bigrams(text), kind, reference, case_id],
+                "INSERT INTO archive.search_bi (rowid, body, kind, ref, case_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![rowid, bigrams(text), kind, reference, case_id],
             )?;
         }
         Ok(())
@@ -951,36 +953,39 @@ impl CounselorSession {
         } else {
             ("search_tri", phrase(q))
         };
+        // Newest first: FTS5 walks its index in rowid order, so a common word costs no more than
+        // the page of hits asked for (ranking every match would read them all).
         let mut stmt = self.stores.conn.prepare(&format!(
-            "SELECT case_id, kind, ref, snippet({table}, 0, '[', ']', '…', 12) FROM archive.{table}
-             WHERE {table} MATCH ?1 ORDER BY rank LIMIT ?2"
+            "SELECT rowid, case_id, kind, ref, snippet({table}, 0, '[', ']', '…', 12) FROM archive.{table}
+             WHERE {table} MATCH ?1 ORDER BY rowid DESC LIMIT ?2"
         ))?;
-        let mut rows: Vec<SearchHit> = stmt
+        let mut rows: Vec<(i64, SearchHit)> = stmt
             .query_map(params![matched, limit as i64], |r| {
-                Ok(SearchHit {
-                    case_id: r.get(0)?,
-                    kind: r.get(1)?,
-                    reference: r.get(2)?,
-                    snippet: r.get(3)?,
-                })
+                Ok((
+                    r.get(0)?,
+                    SearchHit {
+                        case_id: r.get(1)?,
+                        kind: r.get(2)?,
+                        reference: r.get(3)?,
+                        snippet: r.get(4)?,
+                    },
+                ))
             })?
             .collect::<Result<_, _>>()?;
         if table == "search_bi" {
             // The bigram table holds pieces, not prose: cut the snippet from the text itself.
-            for hit in &mut rows {
+            for (rowid, hit) in &mut rows {
                 let body: Option<String> = self
                     .stores
                     .conn
-                    .query_row(
-                        "SELECT body FROM archive.search_tri WHERE kind = ?1 AND ref = ?2",
-                        params![hit.kind, hit.reference],
-                        |r| r.get(0),
-                    )
+                    .query_row("SELECT body FROM archive.search_tri WHERE rowid = ?1", [*rowid], |r| {
+                        r.get(0)
+                    })
                     .optional()?;
                 hit.snippet = body.map(|b| snippet_around(&b, q)).unwrap_or_default();
             }
         }
-        Ok(rows)
+        Ok(rows.into_iter().map(|(_, hit)| hit).collect())
     }
 }
 
