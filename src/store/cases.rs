@@ -208,7 +208,9 @@ impl CounselorSession {
         audit::append(tx, "archive", &self.stores.account, action, entity, &id.to_string())
     }
 
-    /// Replaces what the search index holds for one record.
+    /// Replaces what the search index holds for one record: the text in the trigram table, its
+    /// bigrams in the contentless bigram table under the same rowid, and the (kind, ref) → rowid
+    /// map that finds them again without scanning.
     fn index(
         &self,
         tx: &rusqlite::Connection,
@@ -217,9 +219,18 @@ impl CounselorSession {
         case_id: i64,
         text: &str,
     ) -> Result<(), StoreError> {
-        for table in ["search_tri", "search_bi"] {
+        let old: Option<i64> = tx
+            .query_row(
+                "SELECT row FROM archive.search_refs WHERE kind = ?1 AND ref = ?2",
+                params![kind, reference],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(row) = old {
+            tx.execute("DELETE FROM archive.search_tri WHERE rowid = ?1", [row])?;
+            tx.execute("DELETE FROM archive.search_bi WHERE rowid = ?1", [row])?;
             tx.execute(
-                &format!("DELETE FROM archive.{table} WHERE kind = ?1 AND ref = ?2"),
+                "DELETE FROM archive.search_refs WHERE kind = ?1 AND ref = ?2",
                 params![kind, reference],
             )?;
         }
@@ -228,11 +239,14 @@ impl CounselorSession {
                 "INSERT INTO archive.search_tri (body, kind, ref, case_id) VALUES (?1, ?2, ?3, ?4)",
                 params![text, kind, reference, case_id],
             )?;
-            // The same rowid in both tables, so a bigram hit finds its text by rowid.
-            let rowid = tx.last_insert_rowid();
+            let row = tx.last_insert_rowid();
             tx.execute(
-                "INSERT INTO archive.search_bi (rowid, body, kind, ref, case_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![rowid, bigrams(text), kind, reference, case_id],
+                "INSERT INTO archive.search_bi (rowid, body) VALUES (?1, ?2)",
+                params![row, bigrams(text)],
+            )?;
+            tx.execute(
+                "INSERT INTO archive.search_refs (kind, ref, row) VALUES (?1, ?2, ?3)",
+                params![kind, reference, row],
             )?;
         }
         Ok(())
@@ -955,37 +969,53 @@ impl CounselorSession {
         };
         // Newest first: FTS5 walks its index in rowid order, so a common word costs no more than
         // the page of hits asked for (ranking every match would read them all).
-        let mut stmt = self.stores.conn.prepare(&format!(
-            "SELECT rowid, case_id, kind, ref, snippet({table}, 0, '[', ']', '…', 12) FROM archive.{table}
-             WHERE {table} MATCH ?1 ORDER BY rowid DESC LIMIT ?2"
-        ))?;
-        let mut rows: Vec<(i64, SearchHit)> = stmt
-            .query_map(params![matched, limit as i64], |r| {
-                Ok((
-                    r.get(0)?,
-                    SearchHit {
-                        case_id: r.get(1)?,
-                        kind: r.get(2)?,
-                        reference: r.get(3)?,
-                        snippet: r.get(4)?,
-                    },
-                ))
-            })?
-            .collect::<Result<_, _>>()?;
         if table == "search_bi" {
-            // The bigram table holds pieces, not prose: cut the snippet from the text itself.
-            for (rowid, hit) in &mut rows {
-                let body: Option<String> = self
+            // The bigram table holds only its index: the text and what it belongs to are found by
+            // the rowid both tables share, and the snippet is cut from the text.
+            let rowids: Vec<i64> = {
+                let mut stmt = self.stores.conn.prepare(
+                    "SELECT rowid FROM archive.search_bi WHERE search_bi MATCH ?1 ORDER BY rowid DESC LIMIT ?2",
+                )?;
+                stmt.query_map(params![matched, limit as i64], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?
+            };
+            let mut hits = Vec::with_capacity(rowids.len());
+            for row in rowids {
+                let hit = self
                     .stores
                     .conn
-                    .query_row("SELECT body FROM archive.search_tri WHERE rowid = ?1", [*rowid], |r| {
-                        r.get(0)
-                    })
+                    .query_row(
+                        "SELECT case_id, kind, ref, body FROM archive.search_tri WHERE rowid = ?1",
+                        [row],
+                        |r| {
+                            Ok(SearchHit {
+                                case_id: r.get(0)?,
+                                kind: r.get(1)?,
+                                reference: r.get(2)?,
+                                snippet: snippet_around(&r.get::<_, String>(3)?, q),
+                            })
+                        },
+                    )
                     .optional()?;
-                hit.snippet = body.map(|b| snippet_around(&b, q)).unwrap_or_default();
+                hits.extend(hit);
             }
+            return Ok(hits);
         }
-        Ok(rows.into_iter().map(|(_, hit)| hit).collect())
+        let mut stmt = self.stores.conn.prepare(
+            "SELECT case_id, kind, ref, snippet(search_tri, 0, '[', ']', '…', 12) FROM archive.search_tri
+             WHERE search_tri MATCH ?1 ORDER BY rowid DESC LIMIT ?2",
+        )?;
+        let rows = stmt
+            .query_map(params![matched, limit as i64], |r| {
+                Ok(SearchHit {
+                    case_id: r.get(0)?,
+                    kind: r.get(1)?,
+                    reference: r.get(2)?,
+                    snippet: r.get(3)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
     }
 }
 
@@ -1003,4 +1033,17 @@ fn snippet_around(text: &str, word: &str) -> String {
     let lead = if start > 0 { "…" } else { "" };
     let tail = if end < chars.len() { "…" } else { "" };
     format!("{lead}{before}[{word}]{after}{tail}").replace('\n', " ")
+}
+
+/// Fills the bigram index again from the texts in the trigram table (after a migration).
+pub(super) fn rebuild_bigrams(conn: &rusqlite::Connection) -> Result<(), StoreError> {
+    let mut read = conn.prepare("SELECT rowid, body FROM archive.search_tri")?;
+    let rows: Vec<(i64, String)> = read
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut write = conn.prepare("INSERT INTO archive.search_bi (rowid, body) VALUES (?1, ?2)")?;
+    for (row, body) in rows {
+        write.execute(params![row, bigrams(&body)])?;
+    }
+    Ok(())
 }

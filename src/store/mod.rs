@@ -160,7 +160,8 @@ fn restrict_file(path: &Path) {
     let _ = path;
 }
 
-fn migrate(conn: &mut Connection, which: StoreName) -> Result<(), StoreError> {
+/// Runs the migrations a store lacks; returns the version it had.
+fn migrate(conn: &mut Connection, which: StoreName) -> Result<usize, StoreError> {
     let (schema, steps) = match which {
         StoreName::Dutybook => ("main", schema::DUTYBOOK),
         StoreName::Archive => ("archive", schema::ARCHIVE),
@@ -175,8 +176,11 @@ fn migrate(conn: &mut Connection, which: StoreName) -> Result<(), StoreError> {
         tx.execute_batch(step)?;
         tx.execute_batch(&format!("PRAGMA {schema}.user_version = {}", i + 1))?;
     }
+    if which == StoreName::Archive && (version as usize) < schema::ARCHIVE_BIGRAMS_REBUILT_AT && version > 0 {
+        cases::rebuild_bigrams(&tx)?;
+    }
     tx.commit()?;
-    Ok(())
+    Ok(version as usize)
 }
 
 /// `quick_check` on open, so a damaged page is reported before anything is half-read.

@@ -209,4 +209,18 @@ CREATE TABLE archive.follow_ups (
 );
 CREATE VIRTUAL TABLE archive.search_tri USING fts5(body, kind UNINDEXED, ref UNINDEXED, case_id UNINDEXED, tokenize = 'trigram');
 CREATE VIRTUAL TABLE archive.search_bi USING fts5(body, kind UNINDEXED, ref UNINDEXED, case_id UNINDEXED);
+", "
+CREATE TABLE archive.search_refs (
+    kind TEXT NOT NULL,
+    ref INTEGER NOT NULL,
+    row INTEGER NOT NULL,
+    PRIMARY KEY (kind, ref)
+);
+INSERT INTO archive.search_refs (kind, ref, row) SELECT kind, ref, rowid FROM archive.search_tri;
+DROP TABLE archive.search_bi;
+CREATE VIRTUAL TABLE archive.search_bi USING fts5(body, content = '', contentless_delete = 1);
 "];
+
+/// Archive versions before this one need their bigram index filled again from the text (by Rust:
+/// SQL cannot cut text into bigrams).
+pub const ARCHIVE_BIGRAMS_REBUILT_AT: usize = 3;
