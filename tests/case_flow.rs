@@ -263,6 +263,20 @@ fn three_sessions_a_risk_and_a_referral_then_closing_and_follow_up() {
     tui.send(key::RIGHT);
     tui.wait_for("Overview");
     tui.wait_for("referral");
+    // R15: who did what to the case, readable in the case.
+    tui.send("u");
+    tui.wait_for("Who did what to this case");
+    tui.wait_for("stage:follow_up");
+    tui.send(" ");
+    tui.wait_gone("Who did what to this case");
+    // R6: a goal's status moves on; the earlier version stays in its history.
+    for _ in 0..3 {
+        tui.send(key::RIGHT);
+    }
+    tui.wait_for("› ultimate · 能和同学正常交往 · open");
+    tui.send("g");
+    tui.wait_for("Goal is now: in progress");
+    tui.wait_for("› ultimate · 能和同学正常交往 · in progress");
     tui.send(key::CTRL_C);
     tui.wait_exit();
 

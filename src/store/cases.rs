@@ -897,6 +897,18 @@ impl CounselorSession {
         Ok(rows)
     }
 
+    /// The audit rows about a case itself (views, changes, stage moves), oldest first:
+    /// (when, account, action). R15: the counselor can read who did what to the record.
+    pub fn case_audit(&self, case_id: i64) -> Result<Vec<(String, String, String)>, StoreError> {
+        let mut stmt = self.stores.conn.prepare(
+            "SELECT at, account, action FROM archive.audit WHERE entity = 'case' AND entity_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt
+            .query_map([case_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     /// A referral (R19): to whom, why; the outcome comes later.
     pub fn add_referral(&self, case_id: i64, to_whom: &str, why: &str) -> Result<i64, StoreError> {
         let tx = self.stores.conn.unchecked_transaction()?;

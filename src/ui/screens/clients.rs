@@ -48,6 +48,8 @@ pub struct CaseView {
     pub message: Option<(String, bool)>,
     /// When the session draft was last written, and what it held.
     pub draft_saved: Option<(Instant, String)>,
+    /// The goal picked in the goals tab (↑↓), whose status `g` moves on.
+    pub goal: usize,
 }
 
 pub struct ClientsState {
@@ -58,8 +60,8 @@ pub struct ClientsState {
     pub selected: usize,
     pub view: View,
     pub message: Option<(String, bool)>,
-    /// A text the app should show in a popup (taken by `on_key`'s caller).
-    pub popup: Option<&'static str>,
+    /// A text the app should show in a popup (taken by `on_key`'s caller): (title key, body).
+    pub popup: Option<(&'static str, String)>,
 }
 
 impl Default for ClientsState {
@@ -131,6 +133,10 @@ pub const CASE_KEYS: &[Binding] = &[
     b(Trigger::Char('m'), "m", "case.key_move", Action::Confirm),
     b(Trigger::Char('x'), "x", "case.key_resolve", Action::Cancel),
     b(Trigger::Char('v'), "v", "case.key_agreement", Action::Today),
+    b(Trigger::Char('u'), "u", "case.key_audit", Action::Edit),
+    b(Trigger::Char('g'), "g", "case.key_goal", Action::Rebook),
+    b(Trigger::Code(KeyCode::Up), "↑↓", "case.key_pick_goal", Action::Up),
+    b(Trigger::Code(KeyCode::Down), "↓", "case.key_pick_goal", Action::Down),
     b(Trigger::Code(KeyCode::Esc), "Esc", "keys.back", Action::Back),
 ];
 
@@ -189,11 +195,10 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> bool {
         View::Client { .. } => client_key(s, session, key),
         View::Case(_) => case_key(s, session, key),
     };
-    if let Some(body) = s.popup.take() {
-        let title = t!("case.agreement_title").into_owned();
+    if let Some((title, body)) = s.popup.take() {
         app.popup = Some(crate::ui::app::Popup::Text {
-            title,
-            body: body.to_owned(),
+            title: t!(title).into_owned(),
+            body,
         });
     }
     handled
@@ -284,6 +289,7 @@ fn open_case(s: &mut ClientsState, session: &CounselorSession, case_id: i64, tab
         form_focus: false,
         message: None,
         draft_saved: None,
+        goal: 0,
     };
     view.form = form_for_tab(session, &case, tab, &mut view.message);
     s.view = View::Case(view);
@@ -589,7 +595,7 @@ fn case_error(e: &CaseError) -> String {
 
 fn case_key(s: &mut ClientsState, session: &CounselorSession, key: KeyEvent) -> bool {
     if !matches!(&s.view, View::Case(v) if v.form_focus) && lookup(CASE_KEYS, &key) == Some(Action::Today) {
-        s.popup = Some(agreement_template());
+        s.popup = Some(("case.agreement_title", agreement_template().to_owned()));
         return true;
     }
     let View::Case(v) = &mut s.view else { return false };
@@ -633,6 +639,37 @@ fn case_key(s: &mut ClientsState, session: &CounselorSession, key: KeyEvent) -> 
                 v.message = Some(match session.move_case(v.case_id, next) {
                     Ok(()) => (t!("case.moved", stage = t!(stage_key(next))).into_owned(), true),
                     Err(e) => (case_error(&e), false),
+                });
+            }
+        }
+        Some(Action::Edit) => {
+            let rows = session.case_audit(v.case_id).unwrap_or_default();
+            let body = rows
+                .iter()
+                .rev()
+                .take(16)
+                .map(|(at, who, what)| format!("{}  {who}  {what}", at.get(..19).unwrap_or(at).replace('T', " ")))
+                .collect::<Vec<_>>()
+                .join("\n");
+            s.popup = Some(("case.audit_title", body));
+        }
+        Some(Action::Up) => v.goal = v.goal.saturating_sub(1),
+        Some(Action::Down) => v.goal += 1,
+        Some(Action::Rebook) if v.tab == 3 => {
+            let goals = session.goals(v.case_id).unwrap_or_default();
+            if let Some(goal) = goals.get(v.goal.min(goals.len().saturating_sub(1))) {
+                let next = match goal.status.as_str() {
+                    "open" => "in_progress",
+                    "in_progress" => "met",
+                    "met" => "dropped",
+                    _ => "open",
+                };
+                v.message = Some(match session.change_goal(goal.id, &goal.text, next) {
+                    Ok(()) => (
+                        t!("case.goal_status_set", status = t!(format!("goal.{next}"))).into_owned(),
+                        true,
+                    ),
+                    Err(_) => (t!("book.store_error").into_owned(), false),
                 });
             }
         }
@@ -1156,6 +1193,35 @@ fn render_case(v: &CaseView, session: &CounselorSession, frame: &mut Frame<'_>, 
     let area = case_form_area(body);
     if let Some(form) = &v.form {
         form.render(frame, area, active && v.form_focus);
+        if v.tab == 3 {
+            let goals = session.goals(v.case_id).unwrap_or_default();
+            let picked = v.goal.min(goals.len().saturating_sub(1));
+            let lines: Vec<Line> = goals
+                .iter()
+                .enumerate()
+                .map(|(i, g)| {
+                    let line = Line::from(format!(
+                        "{} {} · {} · {}",
+                        if i == picked { "›" } else { " " },
+                        t!(format!("case.goal_{}", g.kind)),
+                        g.text,
+                        t!(format!("goal.{}", g.status))
+                    ));
+                    if i == picked { line.bold() } else { line }
+                })
+                .collect();
+            let top = area.y + 6;
+            if top < area.bottom() {
+                frame.render_widget(
+                    Paragraph::new(lines),
+                    Rect {
+                        y: top,
+                        height: area.bottom() - top,
+                        ..area
+                    },
+                );
+            }
+        }
     } else {
         // Overview: the timeline, newest last.
         let mut lines: Vec<Line> = session
