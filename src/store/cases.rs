@@ -936,6 +936,17 @@ impl CounselorSession {
         Ok(id)
     }
 
+    /// Follow-ups of a case not yet done: (id, due, method).
+    pub fn open_follow_ups(&self, case_id: i64) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let mut stmt = self.stores.conn.prepare(
+            "SELECT id, due, method FROM archive.follow_ups WHERE case_id = ?1 AND done_at IS NULL ORDER BY due",
+        )?;
+        let rows = stmt
+            .query_map([case_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     pub fn complete_follow_up(&self, id: i64, result: &str) -> Result<(), StoreError> {
         let tx = self.stores.conn.unchecked_transaction()?;
         tx.execute(

@@ -50,6 +50,14 @@ pub struct CaseView {
     pub draft_saved: Option<(Instant, String)>,
     /// The goal picked in the goals tab (↑↓), whose status `g` moves on.
     pub goal: usize,
+    /// A small form over the tab's own: an addendum to a signed note, or a follow-up's result.
+    pub side: Option<Side>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Addendum(i64),
+    FollowUpDone(i64),
 }
 
 pub struct ClientsState {
@@ -135,6 +143,8 @@ pub const CASE_KEYS: &[Binding] = &[
     b(Trigger::Char('v'), "v", "case.key_agreement", Action::Today),
     b(Trigger::Char('u'), "u", "case.key_audit", Action::Edit),
     b(Trigger::Char('g'), "g", "case.key_goal", Action::Rebook),
+    b(Trigger::Char('a'), "a", "case.key_addendum", Action::Attended),
+    b(Trigger::Char('d'), "d", "case.key_follow_up_done", Action::NoShow),
     b(Trigger::Code(KeyCode::Up), "↑↓", "case.key_pick_goal", Action::Up),
     b(Trigger::Code(KeyCode::Down), "↓", "case.key_pick_goal", Action::Down),
     b(Trigger::Code(KeyCode::Esc), "Esc", "keys.back", Action::Back),
@@ -290,6 +300,7 @@ fn open_case(s: &mut ClientsState, session: &CounselorSession, case_id: i64, tab
         message: None,
         draft_saved: None,
         goal: 0,
+        side: None,
     };
     view.form = form_for_tab(session, &case, tab, &mut view.message);
     s.view = View::Case(view);
@@ -609,7 +620,15 @@ fn case_key(s: &mut ClientsState, session: &CounselorSession, key: KeyEvent) -> 
         }
         match form.handle_key(key) {
             FormEvent::Submit => save_tab(v, session, false),
-            FormEvent::Cancel => v.form_focus = false,
+            FormEvent::Cancel => {
+                v.form_focus = false;
+                if v.side.take().is_some() {
+                    if let Ok(Some(case)) = session.case(v.case_id) {
+                        let mut ignored = None;
+                        v.form = form_for_tab(session, &case, v.tab, &mut ignored);
+                    }
+                }
+            }
             FormEvent::Ignored => return false,
             _ => {}
         }
@@ -624,6 +643,7 @@ fn case_key(s: &mut ClientsState, session: &CounselorSession, key: KeyEvent) -> 
             };
             v.tab = (v.tab + step) % TABS.len();
             v.message = None;
+            v.side = None;
             if let Ok(Some(case)) = session.case(v.case_id) {
                 v.form = form_for_tab(session, &case, v.tab, &mut v.message);
             }
@@ -655,6 +675,39 @@ fn case_key(s: &mut ClientsState, session: &CounselorSession, key: KeyEvent) -> 
         }
         Some(Action::Up) => v.goal = v.goal.saturating_sub(1),
         Some(Action::Down) => v.goal += 1,
+        Some(Action::Attended) if v.tab == 4 => {
+            match session
+                .sessions(v.case_id)
+                .unwrap_or_default()
+                .into_iter()
+                .rev()
+                .find(|n| n.signed)
+            {
+                Some(note) => {
+                    v.side = Some(Side::Addendum(note.id));
+                    v.form = Some(Form::new(vec![
+                        Field::new("text", "case.addendum", Kind::Note { rows: 3 }).required(),
+                    ]));
+                    v.form_focus = true;
+                    v.message = Some((
+                        t!("case.addendum_to", date = note.held_at, problem = note.main_problem).into_owned(),
+                        true,
+                    ));
+                }
+                None => v.message = Some((t!("case.no_signed_note").into_owned(), false)),
+            }
+        }
+        Some(Action::NoShow) if v.tab == 6 => match session.open_follow_ups(v.case_id).unwrap_or_default().first() {
+            Some((id, due, method)) => {
+                v.side = Some(Side::FollowUpDone(*id));
+                v.form = Some(Form::new(vec![
+                    Field::new("result", "case.follow_up_result", Kind::Note { rows: 2 }).required(),
+                ]));
+                v.form_focus = true;
+                v.message = Some((t!("case.follow_up_of", due = due, method = method).into_owned(), true));
+            }
+            None => v.message = Some((t!("case.no_follow_up").into_owned(), false)),
+        },
         Some(Action::Rebook) if v.tab == 3 => {
             let goals = session.goals(v.case_id).unwrap_or_default();
             if let Some(goal) = goals.get(v.goal.min(goals.len().saturating_sub(1))) {
@@ -691,6 +744,30 @@ fn case_key(s: &mut ClientsState, session: &CounselorSession, key: KeyEvent) -> 
 }
 
 fn save_tab(v: &mut CaseView, session: &CounselorSession, sign: bool) {
+    if let (Some(side), Some(form)) = (v.side, v.form.as_mut()) {
+        let result = match side {
+            Side::Addendum(id) => session
+                .add_addendum(id, &form.get("text"))
+                .map(|_| t!("case.addendum_saved").into_owned()),
+            Side::FollowUpDone(id) => session
+                .complete_follow_up(id, &form.get("result"))
+                .map(|_| t!("case.follow_up_done").into_owned())
+                .map_err(CaseError::from),
+        };
+        match result {
+            Ok(message) => {
+                v.side = None;
+                v.message = Some((message, true));
+                v.form_focus = false;
+                if let Ok(Some(case)) = session.case(v.case_id) {
+                    let mut ignored = None;
+                    v.form = form_for_tab(session, &case, v.tab, &mut ignored);
+                }
+            }
+            Err(e) => form.message = Some((case_error(&e), false)),
+        }
+        return;
+    }
     let Some(form) = v.form.as_mut() else { return };
     let Ok(Some(mut case)) = session.case(v.case_id) else {
         return;
