@@ -178,7 +178,8 @@ fn three_sessions_a_risk_and_a_referral_then_closing_and_follow_up() {
         id
     };
 
-    let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[]);
+    // A fixed "today": the book lists two weeks from today, and the next session is on 12-07.
+    let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[("CASEROOM_TODAY", "2026-11-30")]);
     tui.log_in(COUNSELOR, COUNSELOR_PW, "Hello, 王老师.");
     tui.send("2");
     tui.wait_for("诸葛骞翮");
@@ -210,8 +211,16 @@ fn three_sessions_a_risk_and_a_referral_then_closing_and_follow_up() {
         if n > 0 {
             tui.type_text("完成了");
         }
-        tui.send(key::F4);
-        tui.wait_for("Session note saved and signed.");
+        if n == 2 {
+            // The next session, booked into the duty book and the calendar (R8).
+            tui.send(key::TAB);
+            tui.type_text("2026-12-07 12:00");
+            tui.send(key::F4);
+            tui.wait_for("next session booked for 2026-12-07 12:00");
+        } else {
+            tui.send(key::F4);
+            tui.wait_for("Session note saved and signed.");
+        }
     }
     // An addendum to the last signed note: dated, the note unchanged.
     tui.send("a");
@@ -219,6 +228,10 @@ fn three_sessions_a_risk_and_a_referral_then_closing_and_follow_up() {
     tui.type_text("家长来电：孩子愿意参加小组活动");
     tui.send(key::F2);
     tui.wait_for("Addendum saved with today's date");
+    tui.send("4");
+    tui.wait_for("12-07 12:00  诸葛骞翮");
+    tui.send("2");
+    tui.wait_for("Session");
     // A risk event and a referral.
     tui.send(key::RIGHT);
     tui.wait_for("Referred to (R19)");

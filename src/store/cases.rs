@@ -897,6 +897,48 @@ impl CounselorSession {
         Ok(rows)
     }
 
+    /// Books the next session of a case into the duty book (a confirmed appointment with this
+    /// counselor) and links it to the case in the archive, where a duty teacher cannot see it.
+    /// The duty book shows time, student and counselor only.
+    pub fn book_next_session(
+        &self,
+        case_id: i64,
+        slot: crate::domain::appointment::Slot,
+    ) -> Result<i64, crate::store::BookError> {
+        use crate::store::FrontDesk;
+        let (name, class, category): (String, String, String) = self.stores.conn.query_row(
+            "SELECT c.name, c.grade || c.class, k.category FROM archive.cases k JOIN archive.clients c ON c.id = k.client_id
+             WHERE k.id = ?1",
+            [case_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let request = crate::store::Request {
+            student_name: name,
+            class,
+            category,
+            preferred: slot.start.format("%Y-%m-%d %H:%M").to_string(),
+            channel: "face".into(),
+            urgency: "normal".into(),
+            way: "walk_in".into(),
+            ..crate::store::Request::default()
+        };
+        let id = self.register_request(&request)?;
+        let account = self.stores.account.clone();
+        if let Err(e) = self.confirm_appointment(id, &account, slot, false) {
+            // Not booked: the request stays, cancelled, so the book shows what happened.
+            let _ = self.set_status(id, crate::domain::appointment::Status::Cancelled);
+            return Err(e);
+        }
+        let tx = self.stores.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO archive.case_appointments (case_id, appointment_id) VALUES (?1, ?2)",
+            params![case_id, id],
+        )?;
+        self.audit_archive(&tx, "book", "case", case_id)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(id)
+    }
+
     /// The audit rows about a case itself (views, changes, stage moves), oldest first:
     /// (when, account, action). R15: the counselor can read who did what to the record.
     pub fn case_audit(&self, case_id: i64) -> Result<Vec<(String, String, String)>, StoreError> {

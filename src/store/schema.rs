@@ -219,6 +219,12 @@ CREATE TABLE archive.search_refs (
 INSERT INTO archive.search_refs (kind, ref, row) SELECT kind, ref, rowid FROM archive.search_tri;
 DROP TABLE archive.search_bi;
 CREATE VIRTUAL TABLE archive.search_bi USING fts5(body, content = '', contentless_delete = 1);
+", "
+CREATE TABLE archive.case_appointments (
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    appointment_id INTEGER NOT NULL,
+    PRIMARY KEY (case_id, appointment_id)
+);
 "];
 
 /// Archive versions before this one need their bigram index filled again from the text (by Rust:

@@ -507,7 +507,11 @@ fn session_form(session: &CounselorSession, case: &Case) -> Form {
         Field::new("other", "case.other", Kind::Text),
         Field::new("homework", "case.homework", Kind::Text),
         feedback,
-        Field::new("next", "case.next_appointment", Kind::Text),
+        {
+            let mut next = Field::new("next", "case.next_appointment", Kind::Text);
+            next.hint = Some(t!("case.next_hint").into_owned());
+            next
+        },
     ])
 }
 
@@ -588,6 +592,18 @@ fn form_for_tab(
         ])),
         _ => None,
     }
+}
+
+/// "2026-12-07 12:00", "12/7 12:00", "明天 16:50": a date and a time booked as a 40-minute slot.
+fn parse_next_appointment(text: &str, today: chrono::NaiveDate) -> Option<crate::domain::appointment::Slot> {
+    let (d, t) = text.trim().split_once(char::is_whitespace)?;
+    let date = parse_date(d, today)?;
+    let time = crate::domain::date::parse_time(t)?;
+    Some(crate::domain::appointment::Slot::new(
+        date,
+        time,
+        crate::domain::appointment::LONGEST_ADVISED_MINUTES,
+    ))
 }
 
 fn case_error(e: &CaseError) -> String {
@@ -836,11 +852,23 @@ fn save_tab(v: &mut CaseView, session: &CounselorSession, sign: bool) {
                 next_appointment: form.get("next"),
                 ..SessionNote::default()
             };
+            let next = parse_next_appointment(&note.next_appointment, today);
             session.save_session(&note).and_then(|id| {
                 if sign {
                     session.sign_session(id)?;
                 }
                 let _ = session.clear_draft(&draft_key(case.id));
+                if let Some(slot) = next {
+                    let when = slot.start.format("%Y-%m-%d %H:%M").to_string();
+                    return Ok(match session.book_next_session(case.id, slot) {
+                        Ok(_) => t!("case.next_booked", when = when).into_owned(),
+                        Err(crate::store::BookError::OutsideHours) => {
+                            t!("case.next_outside_hours", when = when).into_owned()
+                        }
+                        Err(crate::store::BookError::Overlap(_)) => t!("case.next_overlap", when = when).into_owned(),
+                        Err(_) => t!("book.store_error").into_owned(),
+                    });
+                }
                 Ok(if sign {
                     t!("case.session_signed")
                 } else {
