@@ -88,8 +88,14 @@ fn register_open_a_case_walk_the_stages_keep_a_draft_through_a_kill_and_find_it(
     tui.type_text("考试焦虑，最近失眠");
     tui.send(key::TAB);
     tui.type_text("谈到考前的想法");
+    // Locked in the middle of typing: the note is intact after unlocking.
+    tui.type_text("，很紧张");
+    tui.send(key::CTRL_L);
+    tui.wait_for("Locked. Log in to continue");
+    assert!(!tui.screen().contains("考前的想法"));
+    tui.log_in(COUNSELOR, COUNSELOR_PW, "谈到考前的想法，很紧张");
     tui.wait_for("draft kept");
-    drop(tui); // kills the process with SIGKILL
+    drop(tui); // kills the process with SIGKILL: the draft written at the lock must be there
 
     let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[]);
     tui.log_in(COUNSELOR, COUNSELOR_PW, "Hello, 王老师.");
@@ -104,7 +110,7 @@ fn register_open_a_case_walk_the_stages_keep_a_draft_through_a_kill_and_find_it(
     }
     tui.wait_for("A draft of this note was kept");
     tui.wait_for("考试焦虑，最近失眠");
-    tui.wait_for("谈到考前的想法");
+    tui.wait_for("谈到考前的想法，很紧张");
     tui.send(key::ENTER);
     tui.send(key::F4);
     tui.wait_for("Session note saved and signed.");

@@ -462,6 +462,8 @@ impl App {
 
     /// Locks now: the session closes (keys wiped), and the lock screen asks for a password.
     pub fn lock(&mut self) {
+        // A note being typed goes into the archive as a draft before the stores close.
+        screens::clients::flush_draft(self);
         let Some(session) = self.session.take() else { return };
         let account = session.access().account().to_owned();
         self.datadir = Some(session.close());

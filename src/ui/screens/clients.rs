@@ -937,6 +937,15 @@ fn save_tab(v: &mut CaseView, session: &CounselorSession, sign: bool) {
 /// Every tick: a session note being typed is written as a draft into the archive when it changed
 /// and two seconds passed since the last write, so a crash or power cut loses seconds at most.
 pub fn tick(app: &mut App) {
+    save_draft(app, false);
+}
+
+/// Writes the session draft now (before a lock closes the stores), whatever the last write.
+pub fn flush_draft(app: &mut App) {
+    save_draft(app, true);
+}
+
+fn save_draft(app: &mut App, now: bool) {
     let Some((s, session)) = parts(app) else { return };
     let View::Case(v) = &mut s.view else { return };
     if v.tab != 4 {
@@ -948,7 +957,7 @@ pub fn tick(app: &mut App) {
     }
     let text = draft_of(form);
     let due = match &v.draft_saved {
-        Some((at, saved)) => *saved != text && at.elapsed() >= Duration::from_secs(2),
+        Some((at, saved)) => *saved != text && (now || at.elapsed() >= Duration::from_secs(2)),
         None => true,
     };
     if due && session.save_draft(&draft_key(v.case_id), &text).is_ok() {
