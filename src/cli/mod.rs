@@ -298,17 +298,14 @@ fn staff(run: &mut Run, action: &StaffAction) -> Result<(), Failure> {
                 return Err(from_vault(VaultError::AccountExists, &run.cx(name)));
             }
             let password = run.secrets.new_password(name)?;
-            ring.add_account(
-                session.grant(),
-                name,
-                display_name.as_deref().unwrap_or(name),
-                role,
-                &password,
-            )
-            .map_err(|e| from_vault(e, &run.cx(name)))?;
-            ring.save(&run.dir).map_err(|e| from_vault(e, &run.cx(name)))?;
             session
-                .audit_account("add", name)
+                .add_account(
+                    &mut ring,
+                    name,
+                    display_name.as_deref().unwrap_or(name),
+                    role,
+                    &password,
+                )
                 .map_err(|e| from_store(e, &run.cx(name)))?;
             println!("{}", t!("cli.staff_added", user = name, role = role_label(role)));
             Ok(())
@@ -338,11 +335,8 @@ fn staff(run: &mut Run, action: &StaffAction) -> Result<(), Failure> {
             } else {
                 let (session, mut ring) = run.login_counselor()?;
                 let new = run.secrets.new_password(name)?;
-                ring.reset_password(session.grant(), name, &new)
-                    .map_err(|e| from_vault(e, &run.cx(name)))?;
-                ring.save(&run.dir).map_err(|e| from_vault(e, &run.cx(name)))?;
                 session
-                    .audit_account("reset_password", name)
+                    .reset_password(&mut ring, name, &new)
                     .map_err(|e| from_store(e, &run.cx(name)))?;
             }
             println!("{}", t!("cli.password_changed", user = name));

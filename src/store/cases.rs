@@ -255,45 +255,35 @@ impl CounselorSession {
     pub fn register_client(&self, c: &Client) -> Result<i64, StoreError> {
         let tx = self.stores.conn.unchecked_transaction()?;
         tx.execute(
-            "INSERT INTO archive.clients (student_no, name, gender, birth_date, grade, class, guardian, contact, source,
-               family, social, life_history, interests, recent, prior_counseling, tags, concern, initials, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-            params![
-                Some(&c.student_no).filter(|s| !s.is_empty()),
-                c.name,
-                c.gender,
-                date_text(c.birth_date),
-                c.grade,
-                c.class,
-                c.guardian,
-                c.contact,
-                c.source,
-                c.family,
-                c.social,
-                c.life_history,
-                c.interests,
-                c.recent,
-                c.prior_counseling,
-                c.tags,
-                c.concern,
-                initials(&c.name),
-                now_text()
-            ],
+            "INSERT INTO archive.clients (name, created_at) VALUES (?1, ?2)",
+            params![c.name, now_text()],
         )?;
         let id = tx.last_insert_rowid();
+        self.write_client(&tx, id, c)?;
         self.audit_archive(&tx, "create", "client", id)?;
-        self.index(&tx, "client", id, 0, &format!("{} {}", c.name, c.tags))?;
         tx.commit()?;
         Ok(id)
     }
 
     pub fn update_client(&self, c: &Client) -> Result<(), StoreError> {
         let tx = self.stores.conn.unchecked_transaction()?;
+        self.write_client(&tx, c.id, c)?;
+        tx.execute(
+            "UPDATE archive.clients SET updated_at = ?1 WHERE id = ?2",
+            params![now_text(), c.id],
+        )?;
+        self.audit_archive(&tx, "update", "client", c.id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Writes every R1 field of a client, its pinyin initials and its search entry.
+    fn write_client(&self, tx: &rusqlite::Connection, id: i64, c: &Client) -> Result<(), StoreError> {
         tx.execute(
             "UPDATE archive.clients SET student_no = ?1, name = ?2, gender = ?3, birth_date = ?4, grade = ?5, class = ?6,
                guardian = ?7, contact = ?8, source = ?9, family = ?10, social = ?11, life_history = ?12, interests = ?13,
-               recent = ?14, prior_counseling = ?15, tags = ?16, concern = ?17, initials = ?18, updated_at = ?19
-             WHERE id = ?20",
+               recent = ?14, prior_counseling = ?15, tags = ?16, concern = ?17, initials = ?18
+             WHERE id = ?19",
             params![
                 Some(&c.student_no).filter(|s| !s.is_empty()),
                 c.name,
@@ -313,14 +303,10 @@ impl CounselorSession {
                 c.tags,
                 c.concern,
                 initials(&c.name),
-                now_text(),
-                c.id
+                id
             ],
         )?;
-        self.audit_archive(&tx, "update", "client", c.id)?;
-        self.index(&tx, "client", c.id, 0, &format!("{} {}", c.name, c.tags))?;
-        tx.commit()?;
-        Ok(())
+        self.index(tx, "client", id, 0, &format!("{} {}", c.name, c.tags))
     }
 
     /// Opens a client's record; the view is audited.

@@ -583,6 +583,32 @@ impl CounselorSession {
         Ok(role)
     }
 
+    /// Adds an account to the key ring, saves it, and audits the change.
+    pub fn add_account(
+        &self,
+        ring: &mut KeyRing,
+        name: &str,
+        display: &str,
+        role: Role,
+        password: &crate::vault::Password,
+    ) -> Result<(), StoreError> {
+        ring.add_account(self.grant(), name, display, role, password)?;
+        ring.save(self.data_dir())?;
+        self.audit_account("add", name)
+    }
+
+    /// Gives another account a new key pair and password (a forgotten password), saved and audited.
+    pub fn reset_password(
+        &self,
+        ring: &mut KeyRing,
+        name: &str,
+        password: &crate::vault::Password,
+    ) -> Result<(), StoreError> {
+        ring.reset_password(self.grant(), name, password)?;
+        ring.save(self.data_dir())?;
+        self.audit_account("reset_password", name)
+    }
+
     /// Writes an audit row for an account change (kept in the duty book, where accounts live).
     pub fn audit_account(&self, action: &str, name: &str) -> Result<(), StoreError> {
         let tx = self.stores.conn.unchecked_transaction()?;

@@ -561,10 +561,8 @@ fn submit_staff(app: &mut App) {
                         return Err(t!("cli.not_allowed").into_owned());
                     };
                     let cx = Context { user: &name, dir: &dir };
-                    ring.add_account(s.grant(), &name, &display, role, &password)
-                        .map_err(|e| from_vault(e, &cx).message)?;
-                    ring.save(&dir).map_err(|e| from_vault(e, &cx).message)?;
-                    s.audit_account("add", &name).map_err(|e| from_store(e, &cx).message)?;
+                    s.add_account(ring, &name, &display, role, &password)
+                        .map_err(|e| from_store(e, &cx).message)?;
                     let role = if role == Role::Duty {
                         t!("role.duty")
                     } else {
@@ -583,10 +581,7 @@ fn submit_staff(app: &mut App) {
                         return Err(t!("cli.not_allowed").into_owned());
                     };
                     let cx = Context { user: &name, dir: &dir };
-                    ring.reset_password(s.grant(), &name, &password)
-                        .map_err(|e| from_vault(e, &cx).message)?;
-                    ring.save(&dir).map_err(|e| from_vault(e, &cx).message)?;
-                    s.audit_account("reset_password", &name)
+                    s.reset_password(ring, &name, &password)
                         .map_err(|e| from_store(e, &cx).message)?;
                     Ok(t!("cli.password_changed", user = name).into_owned())
                 }),
