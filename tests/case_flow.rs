@@ -261,6 +261,12 @@ fn three_sessions_a_risk_and_a_referral_then_closing_and_follow_up() {
     tui.wait_for(&format!("⚠ Open risk: 诸葛骞翮 (case #{case_id})"));
     tui.send("2");
     tui.wait_for("⚠ open risk: red");
+    tui.wait_for("Referred to (R19)");
+    tui.send("o");
+    tui.wait_for("Referral to 市精神卫生中心");
+    tui.type_text("已就诊，建议继续在校辅导");
+    tui.send(key::F2);
+    tui.wait_for("Referral outcome recorded.");
     tui.send("x");
     tui.wait_for("Risk resolved.");
     tui.wait_gone("⚠ open risk");

@@ -950,6 +950,30 @@ impl CounselorSession {
         Ok(id)
     }
 
+    /// Referrals of a case still without an outcome: (id, to whom).
+    pub fn open_referrals(&self, case_id: i64) -> Result<Vec<(i64, String)>, StoreError> {
+        let mut stmt = self
+            .stores
+            .conn
+            .prepare("SELECT id, to_whom FROM archive.referrals WHERE case_id = ?1 AND outcome = '' ORDER BY id")?;
+        let rows = stmt
+            .query_map([case_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    /// What came of a referral (the hospital's answer, treatment, return to school).
+    pub fn set_referral_outcome(&self, id: i64, outcome: &str) -> Result<(), StoreError> {
+        let tx = self.stores.conn.unchecked_transaction()?;
+        tx.execute(
+            "UPDATE archive.referrals SET outcome = ?1 WHERE id = ?2",
+            params![outcome, id],
+        )?;
+        self.audit_archive(&tx, "outcome", "referral", id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// A follow-up (R11) is planned with a due date, and recorded when done.
     pub fn plan_follow_up(&self, case_id: i64, due: Option<NaiveDate>, method: &str) -> Result<i64, CaseError> {
         let due = due.ok_or(CaseError::NoDueDate)?;
@@ -994,7 +1018,8 @@ impl CounselorSession {
              UNION ALL SELECT h.at, 'goal', h.text || ' (' || h.status || ')' FROM archive.goal_history h
                  JOIN archive.goals g ON g.id = h.goal_id WHERE g.case_id = ?1
              UNION ALL SELECT at, 'risk', level || ': ' || what FROM archive.risk_events WHERE case_id = ?1
-             UNION ALL SELECT at, 'referral', to_whom FROM archive.referrals WHERE case_id = ?1
+             UNION ALL SELECT at, 'referral', to_whom || CASE WHEN outcome = '' THEN '' ELSE ': ' || outcome END
+                 FROM archive.referrals WHERE case_id = ?1
              UNION ALL SELECT due, 'follow_up', method || CASE WHEN done_at IS NULL THEN '' ELSE ': ' || result END
                  FROM archive.follow_ups WHERE case_id = ?1
              ORDER BY 1",

@@ -58,6 +58,7 @@ pub struct CaseView {
 pub enum Side {
     Addendum(i64),
     FollowUpDone(i64),
+    ReferralOutcome(i64),
 }
 
 pub struct ClientsState {
@@ -145,6 +146,7 @@ pub const CASE_KEYS: &[Binding] = &[
     b(Trigger::Char('g'), "g", "case.key_goal", Action::Rebook),
     b(Trigger::Char('a'), "a", "case.key_addendum", Action::Attended),
     b(Trigger::Char('d'), "d", "case.key_follow_up_done", Action::NoShow),
+    b(Trigger::Char('o'), "o", "case.key_referral_outcome", Action::PrevWeek),
     b(Trigger::Code(KeyCode::Up), "↑↓", "case.key_pick_goal", Action::Up),
     b(Trigger::Code(KeyCode::Down), "↓", "case.key_pick_goal", Action::Down),
     b(Trigger::Code(KeyCode::Esc), "Esc", "keys.back", Action::Back),
@@ -713,6 +715,17 @@ fn case_key(s: &mut ClientsState, session: &CounselorSession, key: KeyEvent) -> 
                 None => v.message = Some((t!("case.no_signed_note").into_owned(), false)),
             }
         }
+        Some(Action::PrevWeek) if v.tab == 5 => match session.open_referrals(v.case_id).unwrap_or_default().first() {
+            Some((id, to)) => {
+                v.side = Some(Side::ReferralOutcome(*id));
+                v.form = Some(Form::new(vec![
+                    Field::new("outcome", "case.referral_outcome", Kind::Note { rows: 2 }).required(),
+                ]));
+                v.form_focus = true;
+                v.message = Some((t!("case.referral_outcome_of", to = to).into_owned(), true));
+            }
+            None => v.message = Some((t!("case.no_open_referral").into_owned(), false)),
+        },
         Some(Action::NoShow) if v.tab == 6 => match session.open_follow_ups(v.case_id).unwrap_or_default().first() {
             Some((id, due, method)) => {
                 v.side = Some(Side::FollowUpDone(*id));
@@ -765,6 +778,10 @@ fn save_tab(v: &mut CaseView, session: &CounselorSession, sign: bool) {
             Side::Addendum(id) => session
                 .add_addendum(id, &form.get("text"))
                 .map(|_| t!("case.addendum_saved").into_owned()),
+            Side::ReferralOutcome(id) => session
+                .set_referral_outcome(id, &form.get("outcome"))
+                .map(|_| t!("case.referral_outcome_saved").into_owned())
+                .map_err(CaseError::from),
             Side::FollowUpDone(id) => session
                 .complete_follow_up(id, &form.get("result"))
                 .map(|_| t!("case.follow_up_done").into_owned())
