@@ -264,6 +264,17 @@ fn the_recovery_code_resets_a_forgotten_password() {
     std::thread::sleep(Duration::from_millis(1100));
     let out = room.run(&["verify", "--user", COUNSELOR], &["a-brand-new-pass"]);
     assert!(out.status.success(), "{}", text(&out));
+    // `--code -` takes the code from standard input, out of the process list.
+    let out = room.run(
+        &["recover", "--code", "-", "--user", COUNSELOR],
+        &[&room.recovery_code, "a-third-new-pass"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        room.run(&["status", "--user", COUNSELOR], &["a-third-new-pass"])
+            .status
+            .success()
+    );
     // A wrong code is refused with exit 3; a mistyped one with usage.
     let out = room.run(
         &[

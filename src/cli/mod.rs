@@ -90,7 +90,8 @@ pub enum Verb {
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
     },
-    /// Set a counselor's new password with the recovery code
+    /// Set a counselor's new password with the recovery code (`--code -` asks for it, or reads
+    /// it from standard input's first line, so that it never shows in the process list)
     Recover {
         #[arg(long, value_name = "CODE")]
         code: String,
@@ -473,6 +474,12 @@ fn restore(run: &mut Run, from: &std::path::Path) -> Result<(), Failure> {
 }
 
 fn recover(run: &mut Run, code: &str) -> Result<(), Failure> {
+    let typed = if code == "-" {
+        Some(run.secrets.password(&t!("cli.prompt_recovery_code"))?)
+    } else {
+        None
+    };
+    let code = typed.as_ref().map(|p| p.expose()).unwrap_or(code);
     let code = RecoveryCode::parse(code).ok_or_else(|| Failure::usage(t!("cli.bad_recovery_code")))?;
     let dir = run.open_dir()?;
     let mut ring = run.load_ring()?;
