@@ -177,3 +177,29 @@ fn approved_leave_puts_the_substitute_on_duty() {
     assert_eq!(on_duty[0].teacher, "zhou");
     assert_eq!(s.on_duty(monday().succ_opt().unwrap()).unwrap()[0].teacher, "zhou");
 }
+
+/// A booking for a student with an open case is linked to the case, in the archive only.
+#[test]
+fn a_confirmed_booking_links_to_the_students_open_case() {
+    let room = Room::new();
+    let s = counselor(&room);
+    let client = s
+        .register_client(&caseroom::store::Client {
+            name: "欧阳璟珩".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let case_id = s.open_case(client).unwrap();
+    let a = s.register_request(&request("欧阳璟珩")).unwrap();
+    let b = s.register_request(&request("无此人")).unwrap();
+    s.confirm_appointment(a, "wang", Slot::new(monday(), at(12, 0), 40), false)
+        .unwrap();
+    s.confirm_appointment(b, "wang", Slot::new(monday(), at(16, 50), 40), false)
+        .unwrap();
+    assert_eq!(s.case_appointments(case_id).unwrap(), vec![a]);
+    drop(s);
+    // The duty book itself holds no trace of the case.
+    let duty = open_session(&room.dir, DUTY, DUTY_PW);
+    let booked = duty.access().appointment(a).unwrap().unwrap();
+    assert_eq!(booked.request.student_name, "欧阳璟珩");
+}

@@ -925,6 +925,38 @@ impl CounselorSession {
         Ok(id)
     }
 
+    /// Links a booked appointment to the student's open case, when the name finds exactly one
+    /// client with a case not yet closed. The link lives in the archive: the duty book never
+    /// learns that the student has a case.
+    pub fn link_to_open_case(&self, appointment_id: i64, student_name: &str) -> Result<Option<i64>, StoreError> {
+        let mut stmt = self.stores.conn.prepare(
+            "SELECT k.id FROM archive.cases k JOIN archive.clients c ON c.id = k.client_id
+             WHERE c.name = ?1 AND k.stage NOT IN ('closed', 'follow_up') ORDER BY k.id DESC",
+        )?;
+        let cases: Vec<i64> = stmt
+            .query_map([student_name], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let [case_id] = cases.as_slice() else { return Ok(None) };
+        let tx = self.stores.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT OR IGNORE INTO archive.case_appointments (case_id, appointment_id) VALUES (?1, ?2)",
+            params![case_id, appointment_id],
+        )?;
+        self.audit_archive(&tx, "link_appointment", "case", *case_id)?;
+        tx.commit()?;
+        Ok(Some(*case_id))
+    }
+
+    /// The appointments linked to a case.
+    pub fn case_appointments(&self, case_id: i64) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self
+            .stores
+            .conn
+            .prepare("SELECT appointment_id FROM archive.case_appointments WHERE case_id = ?1 ORDER BY 1")?;
+        let rows = stmt.query_map([case_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     /// The audit rows about a case itself (views, changes, stage moves), oldest first:
     /// (when, account, action). R15: the counselor can read who did what to the record.
     pub fn case_audit(&self, case_id: i64) -> Result<Vec<(String, String, String)>, StoreError> {

@@ -459,6 +459,11 @@ impl CounselorSession {
         )?;
         audit::append(&tx, "main", &s.account, "confirm", "appointment", &id.to_string())?;
         tx.commit()?;
+        // The two files commit separately: the link is written after the booking, and a crash in
+        // between leaves a booking without a link, never a link without a booking. The booking
+        // stands either way, so a failed link does not turn it into an error (`verify` would
+        // report the damage that could cause it).
+        let _ = self.link_to_open_case(id, &current.request.student_name);
         Ok(())
     }
 
