@@ -917,7 +917,7 @@ impl CounselorSession {
         }
         let tx = self.stores.conn.unchecked_transaction()?;
         tx.execute(
-            "INSERT INTO archive.case_appointments (case_id, appointment_id) VALUES (?1, ?2)",
+            "INSERT OR IGNORE INTO archive.case_appointments (case_id, appointment_id) VALUES (?1, ?2)",
             params![case_id, id],
         )?;
         self.audit_archive(&tx, "book", "case", case_id)?;

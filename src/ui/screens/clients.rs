@@ -1309,15 +1309,16 @@ fn render_case(v: &CaseView, session: &CounselorSession, frame: &mut Frame<'_>, 
         let ago = at.elapsed().as_secs();
         let mark = t!("case.draft_saved", secs = ago).into_owned();
         let w = unicode_width::UnicodeWidthStr::width(mark.as_str()) as u16;
-        if tabs.width > w {
-            frame.render_widget(
-                Paragraph::new(mark).dark_gray(),
-                Rect {
-                    x: tabs.right() - w,
-                    width: w,
-                    ..tabs
-                },
-            );
+        // On the checklist line, right-aligned: the tab line is full at 80 columns.
+        if head.width > w && head.height > 1 {
+            let row = Rect {
+                x: head.right() - w,
+                y: head.y + 1,
+                width: w,
+                height: 1,
+            };
+            frame.render_widget(ratatui::widgets::Clear, row);
+            frame.render_widget(Paragraph::new(mark).dark_gray(), row);
         }
     }
     frame.render_widget(Block::bordered(), rest);
