@@ -57,7 +57,10 @@ impl Field {
         if kind == Kind::Password {
             input.set_mask_char('•');
         }
-        Field {
+        if matches!(kind, Kind::Note { .. }) {
+            input.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+        }
+        let mut field = Field {
             id,
             label,
             kind,
@@ -68,7 +71,10 @@ impl Field {
             error: None,
             hint: None,
             pristine: String::new(),
-        }
+        };
+        // A select starts on its first option: that is not unsaved input.
+        field.pristine = field.value();
+        field
     }
 
     pub fn required(mut self) -> Field {
@@ -617,6 +623,28 @@ mod tests {
             type_in(&mut form, text);
             assert!(form.validate(), "{text}");
         }
+    }
+
+    #[test]
+    fn a_fresh_form_with_selects_is_not_dirty() {
+        let form = Form::new(vec![
+            Field::new(
+                "channel",
+                "form.required",
+                Kind::Select(vec![("face", "a"), ("phone", "b")]),
+            ),
+            Field::new("consent", "form.required", Kind::Checkbox),
+            Field::new("note", "form.required", Kind::Note { rows: 2 }),
+        ]);
+        assert!(!form.is_dirty());
+    }
+
+    #[test]
+    fn a_long_note_wraps_instead_of_scrolling_sideways() {
+        let mut form = Form::new(vec![Field::new("note", "form.required", Kind::Note { rows: 4 })]);
+        type_in(&mut form, &"长".repeat(60));
+        let cursor = cursor_after_render(&form);
+        assert!(cursor.y > 0, "the cursor moved down a wrapped line: {cursor:?}");
     }
 
     #[test]
