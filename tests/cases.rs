@@ -246,3 +246,44 @@ fn a_draft_survives_closing_the_stores_and_nothing_is_in_clear() {
         }
     }
 }
+
+/// R22: one group note serves every member; each member's timeline shows the session and their
+/// own attendance, never another member's name.
+#[test]
+fn a_group_session_reaches_each_members_timeline_without_other_names() {
+    use caseroom::store::GroupSession;
+    let room = Room::new();
+    let s = counselor(&room);
+    let a = s.register_client(&client("欧阳璟珩", "1", "2011-01-01")).unwrap();
+    let b = s.register_client(&client("司马翊蕤", "2", "2011-01-01")).unwrap();
+    let (case_a, case_b) = (s.open_case(a).unwrap(), s.open_case(b).unwrap());
+    let group = s.create_group("人际交往小组", "学会合作").unwrap();
+    s.add_member(group, a).unwrap();
+    s.add_member(group, b).unwrap();
+    let session = GroupSession {
+        held_at: "2026-11-30".into(),
+        stage: "forming".into(),
+        activities: "破冰游戏".into(),
+        observations: "成员逐渐放松".into(),
+    };
+    assert_eq!(
+        s.record_group_session(group, &session, &[(b, "病假".into())]).unwrap(),
+        1
+    );
+    assert_eq!(s.record_group_session(group, &session, &[]).unwrap(), 2);
+    let line = |case: i64| -> Vec<String> {
+        s.timeline(case)
+            .unwrap()
+            .into_iter()
+            .filter(|(_, k, _)| k == "group")
+            .map(|(_, _, t)| t)
+            .collect()
+    };
+    assert_eq!(line(case_a), ["人际交往小组 #1", "人际交往小组 #2"]);
+    assert_eq!(line(case_b), ["人际交往小组 #1 (-)", "人际交往小组 #2"]);
+    for (_, _, text) in s.timeline(case_a).unwrap() {
+        assert!(!text.contains("司马"), "another member's name in the timeline: {text}");
+    }
+    assert_eq!(s.group_sessions(group).unwrap()[0].2, 1, "one of two present");
+    assert_eq!(s.groups().unwrap()[0].members, 2);
+}

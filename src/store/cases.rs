@@ -1050,6 +1050,11 @@ impl CounselorSession {
              UNION ALL SELECT h.at, 'goal', h.text || ' (' || h.status || ')' FROM archive.goal_history h
                  JOIN archive.goals g ON g.id = h.goal_id WHERE g.case_id = ?1
              UNION ALL SELECT at, 'risk', level || ': ' || what FROM archive.risk_events WHERE case_id = ?1
+             UNION ALL SELECT gs.held_at, 'group', g.name || ' #' || gs.number
+                     || CASE WHEN a.present THEN '' ELSE ' (-)' END
+                 FROM archive.group_attendance a JOIN archive.group_sessions gs ON gs.id = a.group_session_id
+                 JOIN archive.groups g ON g.id = gs.group_id
+                 WHERE a.client_id = (SELECT client_id FROM archive.cases WHERE id = ?1)
              UNION ALL SELECT at, 'referral', to_whom || CASE WHEN outcome = '' THEN '' ELSE ': ' || outcome END
                  FROM archive.referrals WHERE case_id = ?1
              UNION ALL SELECT due, 'follow_up', method || CASE WHEN done_at IS NULL THEN '' ELSE ': ' || result END

@@ -10,6 +10,7 @@ mod backup;
 pub mod cases;
 mod datadir;
 pub mod duty;
+pub mod groups;
 mod room;
 mod roster;
 mod schema;
@@ -22,6 +23,7 @@ pub use backup::{BackupError, restore_backup};
 pub use cases::{Case, CaseError, Client, ClientRow, Goal, SearchHit, SessionNote};
 pub use datadir::DataDir;
 pub use duty::{Appointment, BookError, DutyRecord, FrontDesk, Leave, Request, RotaEntry};
+pub use groups::{Group, GroupSession};
 pub use room::{DEFAULT_LOCK_MINUTES, NewRoom, RoomSettings, setup_room};
 pub use roster::ImportReport;
 

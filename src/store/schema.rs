@@ -225,6 +225,36 @@ CREATE TABLE archive.case_appointments (
     appointment_id INTEGER NOT NULL,
     PRIMARY KEY (case_id, appointment_id)
 );
+", "
+CREATE TABLE archive.groups (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    theme TEXT NOT NULL DEFAULT '',
+    leader TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE archive.group_members (
+    group_id INTEGER NOT NULL REFERENCES groups(id),
+    client_id INTEGER NOT NULL REFERENCES clients(id),
+    PRIMARY KEY (group_id, client_id)
+);
+CREATE TABLE archive.group_sessions (
+    id INTEGER PRIMARY KEY,
+    group_id INTEGER NOT NULL REFERENCES groups(id),
+    number INTEGER NOT NULL,
+    held_at TEXT NOT NULL,
+    stage TEXT NOT NULL DEFAULT '',
+    activities TEXT NOT NULL DEFAULT '',
+    observations TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE TABLE archive.group_attendance (
+    group_session_id INTEGER NOT NULL REFERENCES group_sessions(id),
+    client_id INTEGER NOT NULL REFERENCES clients(id),
+    present INTEGER NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (group_session_id, client_id)
+);
 "];
 
 /// Archive versions before this one need their bigram index filled again from the text (by Rust:
