@@ -330,3 +330,74 @@ fn three_sessions_a_risk_and_a_referral_then_closing_and_follow_up() {
         "the follow-up was done"
     );
 }
+
+/// R22 in the interface: a group, two members, a session with one absent; the member's case
+/// shows the session, and not the other member.
+#[test]
+fn a_group_session_recorded_in_the_interface_reaches_a_members_case() {
+    use caseroom::store::{Client, Session};
+    let room = Room::new();
+    {
+        let Session::Counselor(s) = open_session(&room.dir, COUNSELOR, COUNSELOR_PW) else {
+            panic!("counselor")
+        };
+        for name in ["欧阳璟珩", "司马翊蕤"] {
+            let id = s
+                .register_client(&Client {
+                    name: name.into(),
+                    ..Client::default()
+                })
+                .unwrap();
+            s.open_case(id).unwrap();
+        }
+    }
+    let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[]);
+    tui.log_in(COUNSELOR, COUNSELOR_PW, "Hello, 王老师.");
+    tui.send("2");
+    tui.wait_for("Clients: 2");
+    tui.send("g");
+    tui.wait_for("Groups (团体辅导)");
+    tui.send("n");
+    tui.type_text("人际交往小组");
+    tui.send(key::TAB);
+    tui.type_text("学会合作");
+    tui.send(key::F2);
+    tui.wait_for("Group created.");
+    tui.send(key::ENTER);
+    tui.wait_for("Members:");
+    for name in ["欧阳璟珩", "司马翊蕤"] {
+        tui.send("a");
+        tui.type_text(name);
+        tui.send(key::F2);
+        tui.wait_for(&format!("{name} joined the group."));
+    }
+    tui.send("s");
+    tui.wait_for("Activities");
+    for _ in 0..4 {
+        tui.send(key::TAB);
+    }
+    tui.type_text("无此人");
+    tui.send(key::F2);
+    tui.wait_for("无此人 is not a member of this group.");
+    tui.send(key::CTRL_U);
+    tui.type_text("司马翊蕤(病假)");
+    tui.send(key::F2);
+    tui.wait_for("Session 1 recorded: 1 of 2 present.");
+    tui.wait_for("#1");
+    tui.esc();
+    tui.esc();
+    tui.wait_for("Clients: 2");
+    tui.send("/");
+    tui.type_text("oy");
+    tui.send(key::ENTER);
+    tui.wait_for("Cases (n: new case");
+    tui.send(key::ENTER);
+    tui.wait_for("人际交往小组 #1");
+    assert!(
+        !tui.screen().contains("司马"),
+        "another member's name on this case:\n{}",
+        tui.screen()
+    );
+    tui.send(key::CTRL_C);
+    tui.wait_exit();
+}

@@ -35,8 +35,13 @@ pub const TABS: [&str; 7] = [
 pub enum View {
     List,
     Register(Form),
-    Client { id: i64, selected: usize },
+    Client {
+        id: i64,
+        selected: usize,
+    },
     Case(CaseView),
+    /// Group counseling: the groups, or one group (see `groups.rs`).
+    Groups(super::groups::GroupsView),
 }
 
 pub struct CaseView {
@@ -94,12 +99,14 @@ impl ClientsState {
             View::Register(_) => true,
             View::Client { .. } => false,
             View::Case(c) => c.form_focus && c.form.is_some(),
+            View::Groups(g) => g.form_active(),
         }
     }
     pub fn is_dirty(&self) -> bool {
         match &self.view {
             View::Register(f) => f.is_dirty(),
             View::Case(c) => c.form.as_ref().is_some_and(Form::is_dirty),
+            View::Groups(g) => g.is_dirty(),
             _ => false,
         }
     }
@@ -107,6 +114,7 @@ impl ClientsState {
         match &mut self.view {
             View::List if self.filter_focus => self.filter.handle_paste(text),
             View::Register(f) => f.handle_paste(text),
+            View::Groups(g) => g.paste(text),
             View::Case(c) if c.form_focus => {
                 if let Some(f) = c.form.as_mut() {
                     f.handle_paste(text)
@@ -121,6 +129,7 @@ pub const LIST_KEYS: &[Binding] = &[
     b(Trigger::Char('/'), "/", "clients.key_filter", Action::Edit),
     b(Trigger::Char('f'), "f", "clients.key_search", Action::Today),
     b(Trigger::Char('n'), "n", "clients.key_new", Action::New),
+    b(Trigger::Char('g'), "g", "clients.key_groups", Action::Rebook),
     b(Trigger::Code(KeyCode::Enter), "Enter", "keys.open", Action::Open),
     b(Trigger::Code(KeyCode::Up), "↑↓", "keys.move", Action::Up),
     b(Trigger::Code(KeyCode::Down), "↓", "keys.move", Action::Down),
@@ -182,6 +191,7 @@ pub fn bindings(s: &ClientsState) -> Vec<Binding> {
             all
         }
         View::Case(_) => CASE_KEYS.to_vec(),
+        View::Groups(g) => super::groups::bindings(g),
     }
 }
 
@@ -205,6 +215,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> bool {
         View::List => list_key(s, session, key),
         View::Register(_) => register_key(s, session, key),
         View::Client { .. } => client_key(s, session, key),
+        View::Groups(_) => super::groups::on_key(s, session, key),
         View::Case(_) => case_key(s, session, key),
     };
     if let Some((title, body)) = s.popup.take() {
@@ -255,6 +266,7 @@ fn list_key(s: &mut ClientsState, session: &CounselorSession, key: KeyEvent) -> 
             s.message = None;
             s.view = View::Register(registration_form(&Client::default()));
         }
+        Some(Action::Rebook) => s.view = View::Groups(Default::default()),
         Some(Action::Open) => open_selected(s, session),
         Some(Action::Up) => s.selected = s.selected.saturating_sub(1),
         Some(Action::Down) => s.selected = (s.selected + 1).min(count.saturating_sub(1)),
@@ -1012,7 +1024,7 @@ pub fn on_click(app: &mut App, body: Rect, pos: Position) {
                 v.form_focus |= form.click(case_form_area(body), pos);
             }
         }
-        View::Client { .. } => {}
+        View::Client { .. } | View::Groups(_) => {}
     }
 }
 
@@ -1052,6 +1064,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, body: Rect) {
             form.render(frame, inner(body), active);
         }
         View::Client { id, selected } => render_client(s, session, *id, *selected, frame, body),
+        View::Groups(g) => super::groups::render(g, session, frame, body, active),
         View::Case(v) => render_case(v, session, frame, body, active),
     }
 }

@@ -4,6 +4,7 @@ pub mod book;
 pub mod calendar;
 pub mod clients;
 pub mod duty_record;
+pub mod groups;
 pub mod login;
 pub mod sections;
 pub mod settings;
