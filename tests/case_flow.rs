@@ -246,8 +246,15 @@ fn three_sessions_a_risk_and_a_referral_then_closing_and_follow_up() {
     tui.type_text("说过不想活了");
     tui.send(key::TAB);
     tui.type_text("通知家长，每周两次面谈");
+    // Guardian and head teacher told (the fixed choices), and the class's peer-support rep.
     tui.send(key::TAB);
-    tui.type_text("家长、班主任");
+    tui.send(" ");
+    tui.send(key::TAB);
+    tui.send(" ");
+    tui.send(key::TAB);
+    tui.send(key::TAB);
+    tui.send(key::TAB);
+    tui.type_text("心理委员");
     tui.send(key::TAB);
     tui.type_text("保障安全所必需");
     tui.send(key::TAB);
@@ -276,6 +283,10 @@ fn three_sessions_a_risk_and_a_referral_then_closing_and_follow_up() {
     tui.send(key::RIGHT);
     tui.wait_for("Closing summary");
     tui.send(key::ENTER);
+    // A gradual ending (R10): three shorter sessions at widening intervals.
+    tui.send(key::RIGHT);
+    tui.send(key::TAB);
+    tui.type_text("2026-12-14 12:00");
     tui.send(key::TAB);
     tui.send(key::TAB);
     tui.type_text("共同回顾了三次咨询的变化");
@@ -286,7 +297,7 @@ fn three_sessions_a_risk_and_a_referral_then_closing_and_follow_up() {
     tui.send(key::TAB);
     tui.type_text("电话");
     tui.send(key::F2);
-    tui.wait_for("Saved.");
+    tui.wait_for("Spaced sessions: 12-14 12:00, 12-28 12:00, 01-25 12:00.");
     tui.send("m");
     tui.wait_for("The case is now at: closed.");
     tui.send("m");

@@ -591,6 +591,10 @@ fn form_for_tab(
             Field::new("level", "case.risk_level", Kind::Select(RISK_LEVELS.to_vec())),
             Field::new("what", "case.risk_what", Kind::Text),
             Field::new("measures", "case.risk_measures", Kind::Text),
+            Field::new("n_guardian", "case.notified_guardian", Kind::Checkbox),
+            Field::new("n_head_teacher", "case.notified_head_teacher", Kind::Checkbox),
+            Field::new("n_leadership", "case.notified_leadership", Kind::Checkbox),
+            Field::new("n_hospital", "case.notified_hospital", Kind::Checkbox),
             Field::new("notified", "case.risk_notified", Kind::Text),
             Field::new("why", "case.risk_why", Kind::Text),
             Field::new("referral_to", "case.referral_to", Kind::Text),
@@ -598,6 +602,11 @@ fn form_for_tab(
         ])),
         6 => Some(Form::new(vec![
             Field::new("ending", "case.ending", Kind::Select(ENDINGS.to_vec())).with_value(&case.ending),
+            {
+                let mut f = Field::new("spaced_from", "case.spaced_from", Kind::Text);
+                f.hint = Some(t!("case.spaced_hint").into_owned());
+                f
+            },
             Field::new("reason", "case.close_reason", Kind::Select(REASONS.to_vec())).with_value(&case.close_reason),
             Field::new("review", "case.review", Kind::Note { rows: 2 }).with_value(&case.review),
             Field::new("summary", "case.closing_summary", Kind::Note { rows: 2 }).with_value(&case.closing_summary),
@@ -606,6 +615,30 @@ fn form_for_tab(
         ])),
         _ => None,
     }
+}
+
+/// R10, a gradual ending: three shorter sessions (30 minutes) at widening intervals from `first`:
+/// then two weeks later, then four weeks after that. Returns what happened to each, in words.
+fn book_gradual_ending(
+    session: &CounselorSession,
+    case_id: i64,
+    first: crate::domain::appointment::Slot,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut start = first.start;
+    for gap_days in [0, 14, 28] {
+        start += chrono::Duration::days(gap_days);
+        let slot = crate::domain::appointment::Slot {
+            start,
+            end: start + chrono::Duration::minutes(30),
+        };
+        let when = start.format("%m-%d %H:%M").to_string();
+        out.push(match session.book_next_session(case_id, slot) {
+            Ok(_) => when,
+            Err(_) => t!("case.spaced_not_booked", when = when).into_owned(),
+        });
+    }
+    out
 }
 
 /// "2026-12-07 12:00", "12/7 12:00", "明天 16:50": a date and a time booked as a 40-minute slot.
@@ -618,6 +651,25 @@ fn parse_next_appointment(text: &str, today: chrono::NaiveDate) -> Option<crate:
         time,
         crate::domain::appointment::LONGEST_ADVISED_MINUTES,
     ))
+}
+
+/// Who was notified of a risk (R18): the four the school's rules name, and anyone else written in.
+fn notified(form: &Form) -> String {
+    let mut who: Vec<String> = [
+        ("n_guardian", "guardian"),
+        ("n_head_teacher", "head_teacher"),
+        ("n_leadership", "leadership"),
+        ("n_hospital", "hospital"),
+    ]
+    .iter()
+    .filter(|(id, _)| form.get(id) == "1")
+    .map(|(_, v)| (*v).to_owned())
+    .collect();
+    let other = form.get("notified");
+    if !other.is_empty() {
+        who.push(other);
+    }
+    who.join(",")
 }
 
 fn case_error(e: &CaseError) -> String {
@@ -922,7 +974,7 @@ fn save_tab(v: &mut CaseView, session: &CounselorSession, sign: bool) {
                         &form.get("level"),
                         &what,
                         &form.get("measures"),
-                        &form.get("notified"),
+                        &notified(form),
                         &form.get("why"),
                     )
                     .map(|_| done.push(t!("case.risk_recorded").into_owned()));
@@ -940,11 +992,22 @@ fn save_tab(v: &mut CaseView, session: &CounselorSession, sign: bool) {
             case.review = form.get("review");
             case.closing_summary = form.get("summary");
             let due = parse_date(&form.get("follow_up"), today);
+            let spaced = if case.ending == "gradual" {
+                parse_next_appointment(&form.get("spaced_from"), today)
+            } else {
+                None
+            };
             session.save_case(&case).map_err(CaseError::from).and_then(|_| {
                 if due.is_some() {
                     session.plan_follow_up(case.id, due, &form.get("follow_up_method"))?;
                 }
-                Ok(t!("settings.saved").into_owned())
+                match spaced {
+                    Some(first) => {
+                        let booked = book_gradual_ending(session, case.id, first);
+                        Ok(t!("case.spaced_booked", list = booked.join(", ")).into_owned())
+                    }
+                    None => Ok(t!("settings.saved").into_owned()),
+                }
             })
         }
         _ => return,
