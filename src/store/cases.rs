@@ -311,19 +311,30 @@ impl CounselorSession {
 
     /// Opens a client's record; the view is audited.
     pub fn client(&self, id: i64) -> Result<Option<Client>, StoreError> {
+        self.audited_view(
+            "client",
+            &format!("SELECT {CLIENT_COLUMNS} FROM archive.clients WHERE id = ?1"),
+            id,
+            client_of,
+        )
+    }
+
+    /// Reads one record by id and, when it exists, writes the "view" audit row in the same
+    /// transaction (R15: every view of a case or client is audited).
+    fn audited_view<T>(
+        &self,
+        entity: &str,
+        sql: &str,
+        id: i64,
+        map: fn(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>, StoreError> {
         let tx = self.stores.conn.unchecked_transaction()?;
-        let client = tx
-            .query_row(
-                &format!("SELECT {CLIENT_COLUMNS} FROM archive.clients WHERE id = ?1"),
-                [id],
-                client_of,
-            )
-            .optional()?;
-        if client.is_some() {
-            self.audit_archive(&tx, "view", "client", id)?;
+        let found = tx.query_row(sql, [id], map).optional()?;
+        if found.is_some() {
+            self.audit_archive(&tx, "view", entity, id)?;
         }
         tx.commit()?;
-        Ok(client)
+        Ok(found)
     }
 
     /// The client list, filtered as the counselor types: name, pinyin initials, student number,
@@ -386,19 +397,12 @@ impl CounselorSession {
 
     /// Opens a case; the view is audited.
     pub fn case(&self, id: i64) -> Result<Option<Case>, StoreError> {
-        let tx = self.stores.conn.unchecked_transaction()?;
-        let case = tx
-            .query_row(
-                &format!("SELECT {CASE_COLUMNS} FROM archive.cases WHERE id = ?1"),
-                [id],
-                case_of,
-            )
-            .optional()?;
-        if case.is_some() {
-            self.audit_archive(&tx, "view", "case", id)?;
-        }
-        tx.commit()?;
-        Ok(case)
+        self.audited_view(
+            "case",
+            &format!("SELECT {CASE_COLUMNS} FROM archive.cases WHERE id = ?1"),
+            id,
+            case_of,
+        )
     }
 
     /// Saves the case's own fields (intake, assessment, plan, review, ending). The stage moves
