@@ -7,3 +7,4 @@ pub mod hours;
 pub mod names;
 pub mod roster;
 pub mod rota;
+pub mod scales;

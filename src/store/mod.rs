@@ -13,6 +13,7 @@ pub mod duty;
 pub mod groups;
 mod room;
 mod roster;
+pub mod scales;
 mod schema;
 
 use std::path::{Path, PathBuf};
