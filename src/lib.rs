@@ -23,8 +23,8 @@ mod i18n_tests {
     fn every_key_in_the_code_exists_in_both_languages() {
         const SECTIONS: &[&str] = &[
             "app", "book", "calendar", "case", "category", "channel", "cli", "clients", "day", "duty", "form", "goal",
-            "keys", "lang", "login", "nav", "risk", "role", "search", "sections", "settings", "setup", "stage",
-            "status", "timeline", "today", "urgency", "way",
+            "keys", "lang", "login", "nav", "risk", "role", "scales", "search", "sections", "settings", "setup",
+            "stage", "status", "timeline", "today", "urgency", "way",
         ];
         let mut missing = Vec::new();
         let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];

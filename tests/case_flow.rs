@@ -412,3 +412,59 @@ fn a_group_session_recorded_in_the_interface_reaches_a_members_case() {
     tui.send(key::CTRL_C);
     tui.wait_exit();
 }
+
+/// R21, R18: a PHQ-9 given in the case, item 9 answered above zero: the alert shows at once and
+/// a risk event is recorded from it; the result, with its band, is on the case's timeline.
+#[test]
+fn a_phq9_with_item_nine_above_zero_alerts_and_records_a_risk_event() {
+    use caseroom::store::{Client, Session};
+    let room = Room::new();
+    {
+        let Session::Counselor(s) = open_session(&room.dir, COUNSELOR, COUNSELOR_PW) else {
+            panic!("counselor")
+        };
+        let id = s
+            .register_client(&Client {
+                name: "上官鹂琦".into(),
+                ..Client::default()
+            })
+            .unwrap();
+        s.open_case(id).unwrap();
+    }
+    let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[]);
+    tui.log_in(COUNSELOR, COUNSELOR_PW, "Hello, 王老师.");
+    tui.send("2");
+    tui.wait_for("上官鹂琦");
+    tui.send(key::ENTER);
+    tui.wait_for("Cases (n: new case");
+    tui.send(key::ENTER);
+    tui.wait_for("Overview");
+    tui.send("s");
+    tui.wait_for("Which scale?");
+    tui.wait_for("Patient Health Questionnaire (PHQ-9)");
+    tui.send(key::ENTER);
+    tui.wait_for("1. Little interest or pleasure in doing things");
+    tui.send("3");
+    tui.wait_for("2. Feeling down");
+    tui.send(key::BACKSPACE);
+    tui.wait_for("1. Little interest");
+    for answer in ["3", "3", "2", "1", "1", "1", "1", "1", "2"] {
+        tui.send(answer);
+    }
+    tui.wait_for("⚠ Risk item 9 answered above zero");
+    tui.wait_for("Score: 6");
+    tui.wait_for("Band: mild");
+    tui.wait_for("not a diagnosis");
+    tui.send("r");
+    tui.wait_for("Referred to (R19)");
+    tui.wait_for("PHQ-9): risk item 9 answered above zero");
+    tui.send(key::F2);
+    tui.wait_for("Risk event recorded");
+    tui.wait_for("⚠ open risk: red");
+    for _ in 0..2 {
+        tui.send(key::RIGHT);
+    }
+    tui.wait_for("phq9 6");
+    tui.send(key::CTRL_C);
+    tui.wait_exit();
+}

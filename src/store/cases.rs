@@ -961,6 +961,59 @@ impl CounselorSession {
         Ok(rows)
     }
 
+    /// Stores a completed scale with every answer (R21), for the case it was given in.
+    pub fn record_scale_result(
+        &self,
+        case_id: i64,
+        scale: &crate::domain::scales::Scale,
+        answers: &[i64],
+        result: &crate::domain::scales::Result,
+    ) -> Result<i64, StoreError> {
+        let band = result
+            .band
+            .and_then(|b| scale.bands.get(b))
+            .map(|b| crate::domain::scales::text_in(&b.label, "zh-CN").to_owned());
+        let risk = result
+            .risk_items
+            .iter()
+            .map(|i| (i + 1).to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let tx = self.stores.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO archive.scale_results (case_id, scale_id, answers, raw, standard, band, risk_items, taken_at, given_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                case_id,
+                scale.id,
+                answers.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
+                result.raw,
+                result.standard,
+                band.unwrap_or_default(),
+                risk,
+                now_text(),
+                self.stores.account
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        self.audit_archive(&tx, "create", "scale_result", id)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// A case's scale results, oldest first: (when, scale id, raw, standard, band).
+    pub fn scale_results(&self, case_id: i64) -> Result<Vec<(String, String, i64, Option<i64>, String)>, StoreError> {
+        let mut stmt = self.stores.conn.prepare(
+            "SELECT taken_at, scale_id, raw, standard, band FROM archive.scale_results WHERE case_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map([case_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     /// The audit rows about a case itself (views, changes, stage moves), oldest first:
     /// (when, account, action). R15: the counselor can read who did what to the record.
     pub fn case_audit(&self, case_id: i64) -> Result<Vec<(String, String, String)>, StoreError> {
@@ -1059,6 +1112,8 @@ impl CounselorSession {
                  FROM archive.group_attendance a JOIN archive.group_sessions gs ON gs.id = a.group_session_id
                  JOIN archive.groups g ON g.id = gs.group_id
                  WHERE a.client_id = (SELECT client_id FROM archive.cases WHERE id = ?1)
+             UNION ALL SELECT taken_at, 'scale', scale_id || ' ' || COALESCE(standard, raw) || ' ' || band
+                 FROM archive.scale_results WHERE case_id = ?1
              UNION ALL SELECT at, 'referral', to_whom || CASE WHEN outcome = '' THEN '' ELSE ': ' || outcome END
                  FROM archive.referrals WHERE case_id = ?1
              UNION ALL SELECT due, 'follow_up', method || CASE WHEN done_at IS NULL THEN '' ELSE ': ' || result END

@@ -255,6 +255,20 @@ CREATE TABLE archive.group_attendance (
     reason TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (group_session_id, client_id)
 );
+", "
+CREATE TABLE archive.scale_results (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    scale_id TEXT NOT NULL,
+    answers TEXT NOT NULL,
+    raw INTEGER NOT NULL,
+    standard INTEGER,
+    band TEXT NOT NULL DEFAULT '',
+    risk_items TEXT NOT NULL DEFAULT '',
+    taken_at TEXT NOT NULL,
+    given_by TEXT NOT NULL
+);
+CREATE INDEX archive.scale_results_case ON scale_results(case_id);
 "];
 
 /// Archive versions before this one need their bigram index filled again from the text (by Rust:

@@ -57,6 +57,8 @@ pub struct CaseView {
     pub goal: usize,
     /// A small form over the tab's own: an addendum to a signed note, or a follow-up's result.
     pub side: Option<Side>,
+    /// A scale being given (`s`).
+    pub scale: Option<super::scale_run::ScaleRun>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,6 +154,7 @@ pub const CASE_KEYS: &[Binding] = &[
     b(Trigger::Char('x'), "x", "case.key_resolve", Action::Cancel),
     b(Trigger::Char('v'), "v", "case.key_agreement", Action::Today),
     b(Trigger::Char('u'), "u", "case.key_audit", Action::Edit),
+    b(Trigger::Char('s'), "s", "case.key_scale", Action::NextWeek),
     b(Trigger::Char('g'), "g", "case.key_goal", Action::Rebook),
     b(Trigger::Char('a'), "a", "case.key_addendum", Action::Attended),
     b(Trigger::Char('d'), "d", "case.key_follow_up_done", Action::NoShow),
@@ -315,6 +318,7 @@ fn open_case(s: &mut ClientsState, session: &CounselorSession, case_id: i64, tab
         draft_saved: None,
         goal: 0,
         side: None,
+        scale: None,
     };
     view.form = form_for_tab(session, &case, tab, &mut view.message);
     s.view = View::Case(view);
@@ -687,6 +691,31 @@ fn case_error(e: &CaseError) -> String {
 }
 
 fn case_key(s: &mut ClientsState, session: &CounselorSession, key: KeyEvent) -> bool {
+    if let View::Case(v) = &mut s.view {
+        if let Some(run) = v.scale.as_mut() {
+            match run.on_key(session, v.case_id, key) {
+                super::scale_run::After::Stay => {}
+                super::scale_run::After::Close => v.scale = None,
+                super::scale_run::After::RecordRisk(what) => {
+                    v.scale = None;
+                    v.tab = 5;
+                    v.side = None;
+                    if let Ok(Some(case)) = session.case(v.case_id) {
+                        v.form = form_for_tab(session, &case, 5, &mut v.message);
+                    }
+                    if let Some(f) = v.form.as_mut().and_then(|f| f.field_mut("what")) {
+                        f.set_value(&what);
+                    }
+                    v.form_focus = true;
+                }
+            }
+            return true;
+        }
+        if !v.form_focus && lookup(CASE_KEYS, &key) == Some(Action::NextWeek) {
+            v.scale = Some(super::scale_run::ScaleRun::start(session));
+            return true;
+        }
+    }
     if !matches!(&s.view, View::Case(v) if v.form_focus) && lookup(CASE_KEYS, &key) == Some(Action::Today) {
         s.popup = Some(("case.agreement_title", agreement_template().to_owned()));
         return true;
@@ -1399,7 +1428,9 @@ fn render_case(v: &CaseView, session: &CounselorSession, frame: &mut Frame<'_>, 
     }
     frame.render_widget(Block::bordered(), rest);
     let area = case_form_area(body);
-    if let Some(form) = &v.form {
+    if let Some(run) = &v.scale {
+        run.render(frame, area);
+    } else if let Some(form) = &v.form {
         form.render(frame, area, active && v.form_focus);
         if v.tab == 3 {
             let goals = session.goals(v.case_id).unwrap_or_default();

@@ -6,6 +6,7 @@ pub mod clients;
 pub mod duty_record;
 pub mod groups;
 pub mod login;
+pub mod scale_run;
 pub mod sections;
 pub mod settings;
 pub mod setup;
