@@ -126,6 +126,16 @@ pub enum StaffRole {
 pub enum ImportWhat {
     /// The school roster: student_no,name,gender,birth_date,grade,class (or 学号,姓名,性别,出生日期,年级,班级)
     Students { file: PathBuf },
+    /// A screening (心理普查): 学号/student_no plus one column per item with the answer's value
+    Screening {
+        file: PathBuf,
+        /// The scale's id (phq9, gad7, or a school's own)
+        #[arg(long)]
+        scale: String,
+        /// Students from this band on (counting from 1) are of concern; a risk item always is
+        #[arg(long, default_value_t = 3)]
+        from_band: usize,
+    },
 }
 
 /// Everything a verb needs: where, who, and how passwords arrive.
@@ -226,6 +236,9 @@ pub fn run(cli: &Cli, verb: &Verb) -> Result<(), Failure> {
             display_name,
         } => init(&mut run, counselor, display_name.as_deref(), cli.lang),
         Verb::Staff { action } => staff(&mut run, action),
+        Verb::Import {
+            what: ImportWhat::Screening { file, scale, from_band },
+        } => import_screening(&mut run, file, scale, *from_band),
         Verb::Import {
             what: ImportWhat::Students { file },
         } => import_students(&mut run, file),
@@ -373,6 +386,54 @@ fn import_students(run: &mut Run, file: &std::path::Path) -> Result<(), Failure>
             Err(Failure::new(EXIT_OTHER, t!("cli.import_failed", count = errors.len())))
         }
     }
+}
+
+fn import_screening(run: &mut Run, file: &std::path::Path, scale_id: &str, from_band: usize) -> Result<(), Failure> {
+    let (session, _ring) = run.login_counselor()?;
+    let loaded = crate::store::scales::load_scales(&run.dir);
+    let scale = loaded
+        .scales
+        .iter()
+        .find(|s| s.id == scale_id)
+        .ok_or_else(|| Failure::usage(t!("cli.no_such_scale", scale = scale_id)))?;
+    let bytes =
+        std::fs::read(file).map_err(|e| Failure::new(EXIT_OTHER, t!("cli.io_error", detail = e.to_string())))?;
+    use crate::domain::screening::ScreeningProblem as P;
+    let rows = crate::domain::screening::parse(&bytes, scale).map_err(|problems| {
+        for p in &problems {
+            let text = match p {
+                P::NoStudentColumn => t!("cli.screening_no_student_column").into_owned(),
+                P::ItemColumns { found, needed } => {
+                    t!("cli.screening_items", found = found, needed = needed).into_owned()
+                }
+                P::Row { line, problem } => t!("cli.import_row", line = line, problem = problem).into_owned(),
+            };
+            eprintln!("{text}");
+        }
+        Failure::new(EXIT_OTHER, t!("cli.import_failed", count = problems.len()))
+    })?;
+    let report = session
+        .import_screening(scale, &rows, from_band.saturating_sub(1))
+        .map_err(|e| from_store(e, &run.cx("")))?;
+    println!(
+        "{}",
+        t!(
+            "cli.screening_done",
+            imported = report.imported,
+            concern = report.of_concern
+        )
+    );
+    if !report.unmatched.is_empty() {
+        println!(
+            "{}",
+            t!(
+                "cli.screening_unmatched",
+                count = report.unmatched.len(),
+                list = report.unmatched.join(", ")
+            )
+        );
+    }
+    Ok(())
 }
 
 pub fn describe_row_problem(problem: &crate::domain::roster::RowProblem) -> String {

@@ -8,3 +8,4 @@ pub mod names;
 pub mod roster;
 pub mod rota;
 pub mod scales;
+pub mod screening;

@@ -15,6 +15,7 @@ mod room;
 mod roster;
 pub mod scales;
 mod schema;
+pub mod screening;
 
 use std::path::{Path, PathBuf};
 

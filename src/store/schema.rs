@@ -269,6 +269,21 @@ CREATE TABLE archive.scale_results (
     given_by TEXT NOT NULL
 );
 CREATE INDEX archive.scale_results_case ON scale_results(case_id);
+", "
+CREATE TABLE archive.screenings (
+    id INTEGER PRIMARY KEY,
+    student_no TEXT NOT NULL,
+    scale_id TEXT NOT NULL,
+    answers TEXT NOT NULL,
+    raw INTEGER NOT NULL,
+    band TEXT NOT NULL DEFAULT '',
+    risk INTEGER NOT NULL DEFAULT 0,
+    concern INTEGER NOT NULL DEFAULT 0,
+    invited_at TEXT,
+    outcome TEXT NOT NULL DEFAULT '',
+    imported_at TEXT NOT NULL
+);
+CREATE INDEX archive.screenings_concern ON screenings(concern, invited_at);
 "];
 
 /// Archive versions before this one need their bigram index filled again from the text (by Rust:

@@ -223,6 +223,18 @@ fn today(app: &App, frame: &mut Frame<'_>, body: Rect) {
                     .bold(),
             );
         }
+        let waiting = c.count_concern_not_invited().unwrap_or(0);
+        if waiting > 0 {
+            lines.push(
+                Line::from(t!("today.concern", count = waiting).into_owned())
+                    .yellow()
+                    .bold(),
+            );
+            for (_, no, name, class, scale, band, risk) in c.concern_not_invited(3).unwrap_or_default() {
+                let mark = if risk { "⚠ " } else { "" };
+                lines.push(Line::from(format!("  {mark}{name} {no} {class} · {scale} {band}")));
+            }
+        }
         let due = c.follow_ups_due(today).unwrap_or_default();
         if !due.is_empty() {
             let list: Vec<String> = due.iter().take(4).map(|(_, name, d)| format!("{name} {d}")).collect();
