@@ -65,6 +65,16 @@ fn a_screening_of_500_students_puts_the_students_of_concern_on_today() {
     tui.wait_for(&format!("Students of concern not yet invited (主动约请): {concern}"));
     // Risk first, with its mark and the student's name from the roster.
     tui.wait_for(&format!("⚠ {} G7000007", name(7)));
+    // Record the invitation (主动约请) of the first one: one fewer waits.
+    tui.send("i");
+    tui.wait_for(&format!("Invitation of {} (G7000007)", name(7)));
+    tui.type_text("已面谈，约定下周再谈");
+    tui.send(common::tui::key::F2);
+    tui.wait_for("Invitation recorded.");
+    tui.wait_for(&format!(
+        "Students of concern not yet invited (主动约请): {}",
+        concern - 1
+    ));
     tui.send(common::tui::key::CTRL_C);
     tui.wait_exit();
 }

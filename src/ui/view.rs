@@ -83,6 +83,7 @@ pub fn current_bindings(app: &App) -> Vec<Binding> {
                 Some(Section::Today) if app.role() == Some(crate::vault::Role::Duty) => {
                     all.extend_from_slice(screens::sections::DUTY_TODAY_KEYS)
                 }
+                Some(Section::Today) => all.extend_from_slice(screens::sections::COUNSELOR_TODAY_KEYS),
                 _ => {}
             }
             if !app.form_has_focus() {

@@ -22,8 +22,17 @@ use crate::vault::Role;
 #[derive(Default)]
 pub struct TodayState {
     pub leave_form: Option<Form>,
+    /// A counselor recording an invitation (主动约请) of a student of concern: the screening row.
+    pub invite_form: Option<(i64, Form)>,
     pub message: Option<(String, bool)>,
 }
+
+pub const COUNSELOR_TODAY_KEYS: &[Binding] = &[Binding {
+    trigger: Trigger::Char('i'),
+    shown: "i",
+    label: "today.key_invite",
+    action: Action::New,
+}];
 
 pub const DUTY_TODAY_KEYS: &[Binding] = &[Binding {
     trigger: Trigger::Char('l'),
@@ -34,14 +43,18 @@ pub const DUTY_TODAY_KEYS: &[Binding] = &[Binding {
 
 impl TodayState {
     pub fn form_active(&self) -> bool {
-        self.leave_form.is_some()
+        self.leave_form.is_some() || self.invite_form.is_some()
     }
     pub fn is_dirty(&self) -> bool {
         self.leave_form.as_ref().is_some_and(Form::is_dirty)
+            || self.invite_form.as_ref().is_some_and(|(_, f)| f.is_dirty())
     }
 }
 
 pub fn today_on_key(app: &mut App, key: KeyEvent) -> bool {
+    if app.role() == Some(Role::Counselor) {
+        return invite_key(app, key);
+    }
     if app.role() != Some(Role::Duty) {
         return false;
     }
@@ -72,6 +85,45 @@ pub fn today_on_key(app: &mut App, key: KeyEvent) -> bool {
             }
         }
         FormEvent::Cancel => s.leave_form = None,
+        FormEvent::Ignored => return false,
+        _ => {}
+    }
+    true
+}
+
+/// `i`: record that the first student of concern not yet invited was invited, and how it went.
+fn invite_key(app: &mut App, key: KeyEvent) -> bool {
+    let (Screen::Home(h), Some(crate::store::Session::Counselor(c))) = (&mut app.screen, &app.session) else {
+        return false;
+    };
+    let s = &mut h.today;
+    let Some((id, form)) = s.invite_form.as_mut() else {
+        if key.code == KeyCode::Char('i') && key.modifiers.is_empty() {
+            match c.concern_not_invited(1).unwrap_or_default().first() {
+                Some((id, no, name, ..)) => {
+                    s.message = Some((t!("today.inviting", name = name, no = no).into_owned(), true));
+                    s.invite_form = Some((
+                        *id,
+                        Form::new(vec![
+                            Field::new("outcome", "today.invite_outcome", Kind::Text).required(),
+                        ]),
+                    ));
+                }
+                None => s.message = Some((t!("today.no_concern").into_owned(), false)),
+            }
+            return true;
+        }
+        return false;
+    };
+    match form.handle_key(key) {
+        FormEvent::Submit => match c.record_invitation(*id, &form.get("outcome")) {
+            Ok(()) => {
+                s.invite_form = None;
+                s.message = Some((t!("today.invited").into_owned(), true));
+            }
+            Err(_) => form.message = Some((t!("book.store_error").into_owned(), false)),
+        },
+        FormEvent::Cancel => s.invite_form = None,
         FormEvent::Ignored => return false,
         _ => {}
     }
@@ -276,6 +328,23 @@ fn today(app: &App, frame: &mut Frame<'_>, body: Rect) {
                 .block(Block::bordered()),
             body,
         );
+        if let Some((_, form)) = &h.today.invite_form {
+            let area = leave_area(body);
+            frame.render_widget(ratatui::widgets::Clear, area);
+            frame.render_widget(
+                Paragraph::new(Line::from(t!("today.invite_title").into_owned()).bold()),
+                Rect { height: 1, ..area },
+            );
+            form.render(
+                frame,
+                Rect {
+                    y: area.y + 1,
+                    height: area.height - 1,
+                    ..area
+                },
+                app.popup.is_none(),
+            );
+        }
         if let Some(form) = &h.today.leave_form {
             let area = leave_area(body);
             frame.render_widget(ratatui::widgets::Clear, area);
