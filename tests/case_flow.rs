@@ -468,3 +468,50 @@ fn a_phq9_with_item_nine_above_zero_alerts_and_records_a_risk_event() {
     tui.send(key::CTRL_C);
     tui.wait_exit();
 }
+
+/// R21: "hand the keyboard over": the student sees the scale and nothing else, and caseroom locks
+/// when the last item is answered; the counselor finds the result after logging in.
+#[test]
+fn a_scale_handed_to_the_student_shows_nothing_else_and_locks_when_done() {
+    use caseroom::store::{Client, Session};
+    let room = Room::new();
+    {
+        let Session::Counselor(s) = open_session(&room.dir, COUNSELOR, COUNSELOR_PW) else {
+            panic!("counselor")
+        };
+        let id = s
+            .register_client(&Client {
+                name: "东方曦玥".into(),
+                ..Client::default()
+            })
+            .unwrap();
+        s.open_case(id).unwrap();
+    }
+    let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[]);
+    tui.log_in(COUNSELOR, COUNSELOR_PW, "Hello, 王老师.");
+    tui.send("2");
+    tui.wait_for("东方曦玥");
+    tui.send(key::ENTER);
+    tui.wait_for("Cases (n: new case");
+    tui.send(key::ENTER);
+    tui.wait_for("Overview");
+    tui.send("s");
+    tui.wait_for("h: hand the keyboard to the student");
+    tui.send(key::DOWN);
+    tui.send("h");
+    tui.wait_for("1. Feeling nervous, anxious, or on edge");
+    let screen = tui.screen();
+    for private in ["东方曦玥", "王老师", "Today", "Overview", "caseroom"] {
+        assert!(!screen.contains(private), "{private} shown to the student:\n{screen}");
+    }
+    // A click on where the sections were does nothing.
+    tui.click(10, 1);
+    for _ in 0..7 {
+        tui.send("2");
+    }
+    tui.wait_for("Locked. Log in to continue");
+    tui.log_in(COUNSELOR, COUNSELOR_PW, "Score: 7");
+    tui.wait_for("Band: mild");
+    tui.send(key::CTRL_C);
+    tui.wait_exit();
+}

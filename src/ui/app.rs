@@ -402,6 +402,11 @@ impl App {
     }
 
     fn on_click(&mut self, pos: Position) {
+        if let Screen::Home(h) = &self.screen {
+            if screens::clients::handed_over(&h.clients).is_some() {
+                return; // a student at the keyboard clicks nothing else
+            }
+        }
         if self.popup.is_some() {
             self.popup = None;
             return;

@@ -107,6 +107,19 @@ pub fn view(app: &App, frame: &mut Frame<'_>) {
             screens::login::render(app, frame, body);
             status_bar(app, frame, status);
         }
+        Screen::Home(h) if screens::clients::handed_over(&h.clients).is_some() => {
+            // The student has the keyboard: the scale, and nothing of the room or the case.
+            if let Some(run) = screens::clients::handed_over(&h.clients) {
+                let inner = Rect {
+                    x: area.x + 2,
+                    y: area.y + 1,
+                    width: area.width.saturating_sub(4),
+                    height: area.height.saturating_sub(2),
+                };
+                run.render(frame, inner);
+            }
+            return;
+        }
         Screen::Home(h) => {
             let layout = shell_layout(area);
             header(app, frame, layout.header);

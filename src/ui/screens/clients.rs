@@ -76,6 +76,8 @@ pub struct ClientsState {
     pub selected: usize,
     pub view: View,
     pub message: Option<(String, bool)>,
+    /// Set when a handed-over scale ends: the caller locks the app.
+    pub lock_now: bool,
     /// A text the app should show in a popup (taken by `on_key`'s caller): (title key, body).
     pub popup: Option<(&'static str, String)>,
 }
@@ -89,6 +91,7 @@ impl Default for ClientsState {
             selected: 0,
             view: View::List,
             message: None,
+            lock_now: false,
             popup: None,
         }
     }
@@ -221,13 +224,32 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> bool {
         View::Groups(_) => super::groups::on_key(s, session, key),
         View::Case(_) => case_key(s, session, key),
     };
+    let lock = std::mem::take(&mut s.lock_now);
+    if lock {
+        if let View::Case(v) = &mut s.view {
+            if let Some(run) = v.scale.as_mut() {
+                run.handover = false;
+            }
+        }
+    }
     if let Some((title, body)) = s.popup.take() {
         app.popup = Some(crate::ui::app::Popup::Text {
             title: t!(title).into_owned(),
             body,
         });
     }
+    if lock {
+        app.lock();
+    }
     handled
+}
+
+/// The scale run whose keyboard was handed to a student, if one is on screen.
+pub fn handed_over(s: &ClientsState) -> Option<&super::scale_run::ScaleRun> {
+    match &s.view {
+        View::Case(v) => v.scale.as_ref().filter(|r| r.handed_over()),
+        _ => None,
+    }
 }
 
 fn list_key(s: &mut ClientsState, session: &CounselorSession, key: KeyEvent) -> bool {
@@ -696,6 +718,7 @@ fn case_key(s: &mut ClientsState, session: &CounselorSession, key: KeyEvent) -> 
             match run.on_key(session, v.case_id, key) {
                 super::scale_run::After::Stay => {}
                 super::scale_run::After::Close => v.scale = None,
+                super::scale_run::After::Lock => s.lock_now = true,
                 super::scale_run::After::RecordRisk(what) => {
                     v.scale = None;
                     v.tab = 5;

@@ -21,6 +21,9 @@ pub struct ScaleRun {
     pub pick: usize,
     pub answers: Vec<i64>,
     pub result: Option<ScaleResult>,
+    /// The keyboard is handed to the student: the screen shows the scale and nothing else, and
+    /// when the last item is answered (or Esc is pressed) caseroom locks.
+    pub handover: bool,
 }
 
 /// What the case view should do after a key in a scale run.
@@ -29,6 +32,8 @@ pub enum After {
     Close,
     /// Open the risk tab with this text as what happened.
     RecordRisk(String),
+    /// Lock now (the end of a handed-over scale); the result waits behind the counselor's login.
+    Lock,
 }
 
 impl ScaleRun {
@@ -40,6 +45,7 @@ impl ScaleRun {
             pick: 0,
             answers: Vec::new(),
             result: None,
+            handover: false,
         }
     }
 
@@ -53,6 +59,10 @@ impl ScaleRun {
                 KeyCode::Up => self.pick = self.pick.saturating_sub(1),
                 KeyCode::Down => self.pick = (self.pick + 1).min(self.scales.len().saturating_sub(1)),
                 KeyCode::Enter if !self.scales.is_empty() => self.chosen = Some(self.pick),
+                KeyCode::Char('h') if !self.scales.is_empty() => {
+                    self.chosen = Some(self.pick);
+                    self.handover = true;
+                }
                 KeyCode::Esc => return After::Close,
                 _ => {}
             }
@@ -92,16 +102,29 @@ impl ScaleRun {
             KeyCode::Backspace | KeyCode::Left => {
                 self.answers.pop();
             }
+            KeyCode::Esc if self.handover => return After::Lock,
             KeyCode::Esc => return After::Close,
             _ => {}
         }
+        if self.handover && self.result.is_some() {
+            return After::Lock;
+        }
         After::Stay
+    }
+
+    /// True while the student has the keyboard and the screen shows nothing but the scale.
+    pub fn handed_over(&self) -> bool {
+        self.handover && self.result.is_none()
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, area: Rect) {
         let lang = Self::lang();
         let Some(i) = self.chosen else {
-            let mut lines = vec![Line::from(t!("scales.choose").into_owned()).bold(), Line::from("")];
+            let mut lines = vec![
+                Line::from(t!("scales.choose").into_owned()).bold(),
+                Line::from(t!("scales.handover_hint").into_owned()).dark_gray(),
+                Line::from(""),
+            ];
             for (n, s) in self.scales.iter().enumerate() {
                 let line = Line::from(format!(
                     "{} {}",
