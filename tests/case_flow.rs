@@ -512,6 +512,14 @@ fn a_scale_handed_to_the_student_shows_nothing_else_and_locks_when_done() {
     tui.wait_for("Locked. Log in to continue");
     tui.log_in(COUNSELOR, COUNSELOR_PW, "Score: 7");
     tui.wait_for("Band: mild");
+    // Ctrl-C from a student holding the keyboard locks; it does not quit to the shell.
+    tui.send(key::ENTER);
+    tui.send("s");
+    tui.wait_for("h: hand the keyboard to the student");
+    tui.send("h");
+    tui.wait_for("1. Little interest");
+    tui.send(key::CTRL_C);
+    tui.wait_for("Locked. Log in to continue");
     tui.send(key::CTRL_C);
     tui.wait_exit();
 }

@@ -275,7 +275,14 @@ impl App {
 
     fn on_key(&mut self, key: KeyEvent) {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
-            self.quit = true;
+            // A student holding the keyboard does not get the counselor's shell: lock instead.
+            let handed_over =
+                matches!(&self.screen, Screen::Home(h) if screens::clients::handed_over(&h.clients).is_some());
+            if handed_over {
+                self.lock();
+            } else {
+                self.quit = true;
+            }
             return;
         }
         if key.code == KeyCode::F(12) && std::env::var("CASEROOM_TEST_PANIC").is_ok_and(|v| v == "1") {
