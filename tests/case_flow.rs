@@ -465,6 +465,7 @@ fn a_phq9_with_item_nine_above_zero_alerts_and_records_a_risk_event() {
         tui.send(key::RIGHT);
     }
     tui.wait_for("phq9 6");
+    tui.wait_for("phq9     6"); // the score chart's label over the timeline
     tui.send(key::CTRL_C);
     tui.wait_exit();
 }

@@ -1001,6 +1001,25 @@ impl CounselorSession {
         Ok(id)
     }
 
+    /// A client's scores per scale over all their cases, oldest first: scale id → [(when, score, band)].
+    pub fn scale_history(&self, client_id: i64) -> Result<Vec<(String, Vec<(String, i64, String)>)>, StoreError> {
+        let mut stmt = self.stores.conn.prepare(
+            "SELECT r.scale_id, r.taken_at, COALESCE(r.standard, r.raw), r.band FROM archive.scale_results r
+               JOIN archive.cases k ON k.id = r.case_id WHERE k.client_id = ?1 ORDER BY r.scale_id, r.id",
+        )?;
+        let rows: Vec<(String, String, i64, String)> = stmt
+            .query_map([client_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut out: Vec<(String, Vec<(String, i64, String)>)> = Vec::new();
+        for (scale, at, score, band) in rows {
+            match out.last_mut() {
+                Some((id, list)) if *id == scale => list.push((at, score, band)),
+                _ => out.push((scale, vec![(at, score, band)])),
+            }
+        }
+        Ok(out)
+    }
+
     /// A case's scale results, oldest first: (when, scale id, raw, standard, band).
     pub fn scale_results(&self, case_id: i64) -> Result<Vec<(String, String, i64, Option<i64>, String)>, StoreError> {
         let mut stmt = self.stores.conn.prepare(

@@ -1485,7 +1485,37 @@ fn render_case(v: &CaseView, session: &CounselorSession, frame: &mut Frame<'_>, 
             }
         }
     } else {
-        // Overview: the timeline, newest last.
+        // Overview: each scale's scores as a small chart (R21), then the timeline, newest last.
+        let history = session.scale_history(v.client_id).unwrap_or_default();
+        for (i, (scale, scores)) in history.iter().enumerate().take(3) {
+            let row = Rect {
+                y: area.y + i as u16,
+                height: 1,
+                ..area
+            };
+            let (_, last, _) = scores.last().cloned().unwrap_or_default();
+            let label = format!("{scale:<6} {last:>3}");
+            let w = (unicode_width::UnicodeWidthStr::width(label.as_str()) as u16 + 2).min(row.width);
+            frame.render_widget(Paragraph::new(label).bold(), Rect { width: w, ..row });
+            let data: Vec<u64> = scores.iter().map(|(_, s, _)| (*s).max(0) as u64).collect();
+            let chart = Rect {
+                x: row.x + w,
+                width: row.width.saturating_sub(w).min(data.len() as u16 * 2),
+                ..row
+            };
+            frame.render_widget(
+                ratatui::widgets::Sparkline::default()
+                    .data(&data)
+                    .style(Style::default().cyan()),
+                chart,
+            );
+        }
+        let shown = history.len().min(3) as u16;
+        let area = Rect {
+            y: area.y + shown,
+            height: area.height.saturating_sub(shown),
+            ..area
+        };
         let mut lines: Vec<Line> = session
             .timeline(v.case_id)
             .unwrap_or_default()
