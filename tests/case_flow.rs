@@ -417,28 +417,8 @@ fn a_group_session_recorded_in_the_interface_reaches_a_members_case() {
 /// a risk event is recorded from it; the result, with its band, is on the case's timeline.
 #[test]
 fn a_phq9_with_item_nine_above_zero_alerts_and_records_a_risk_event() {
-    use caseroom::store::{Client, Session};
     let room = Room::new();
-    {
-        let Session::Counselor(s) = open_session(&room.dir, COUNSELOR, COUNSELOR_PW) else {
-            panic!("counselor")
-        };
-        let id = s
-            .register_client(&Client {
-                name: "上官鹂琦".into(),
-                ..Client::default()
-            })
-            .unwrap();
-        s.open_case(id).unwrap();
-    }
-    let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[]);
-    tui.log_in(COUNSELOR, COUNSELOR_PW, "Hello, 王老师.");
-    tui.send("2");
-    tui.wait_for("上官鹂琦");
-    tui.send(key::ENTER);
-    tui.wait_for("Cases (n: new case");
-    tui.send(key::ENTER);
-    tui.wait_for("Overview");
+    let mut tui = open_new_case(&room, "上官鹂琦");
     tui.send("s");
     tui.wait_for("Which scale?");
     tui.wait_for("Patient Health Questionnaire (PHQ-9)");
@@ -474,28 +454,8 @@ fn a_phq9_with_item_nine_above_zero_alerts_and_records_a_risk_event() {
 /// when the last item is answered; the counselor finds the result after logging in.
 #[test]
 fn a_scale_handed_to_the_student_shows_nothing_else_and_locks_when_done() {
-    use caseroom::store::{Client, Session};
     let room = Room::new();
-    {
-        let Session::Counselor(s) = open_session(&room.dir, COUNSELOR, COUNSELOR_PW) else {
-            panic!("counselor")
-        };
-        let id = s
-            .register_client(&Client {
-                name: "东方曦玥".into(),
-                ..Client::default()
-            })
-            .unwrap();
-        s.open_case(id).unwrap();
-    }
-    let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[]);
-    tui.log_in(COUNSELOR, COUNSELOR_PW, "Hello, 王老师.");
-    tui.send("2");
-    tui.wait_for("东方曦玥");
-    tui.send(key::ENTER);
-    tui.wait_for("Cases (n: new case");
-    tui.send(key::ENTER);
-    tui.wait_for("Overview");
+    let mut tui = open_new_case(&room, "东方曦玥");
     tui.send("s");
     tui.wait_for("h: hand the keyboard to the student");
     tui.send(key::DOWN);
@@ -523,4 +483,31 @@ fn a_scale_handed_to_the_student_shows_nothing_else_and_locks_when_done() {
     tui.wait_for("Locked. Log in to continue");
     tui.send(key::CTRL_C);
     tui.wait_exit();
+}
+
+/// A client with a case at intake, registered in the store, and the case opened in the
+/// interface (a counselor logged in, 100×30).
+fn open_new_case(room: &Room, name: &str) -> Tui {
+    use caseroom::store::{Client, Session};
+    {
+        let Session::Counselor(s) = open_session(&room.dir, COUNSELOR, COUNSELOR_PW) else {
+            panic!("counselor")
+        };
+        let id = s
+            .register_client(&Client {
+                name: name.into(),
+                ..Client::default()
+            })
+            .unwrap();
+        s.open_case(id).unwrap();
+    }
+    let mut tui = Tui::spawn(&room.dir, 100, 30, &[], &[]);
+    tui.log_in(COUNSELOR, COUNSELOR_PW, "Hello, 王老师.");
+    tui.send("2");
+    tui.wait_for(name);
+    tui.send(key::ENTER);
+    tui.wait_for("Cases (n: new case");
+    tui.send(key::ENTER);
+    tui.wait_for("Overview");
+    tui
 }

@@ -600,27 +600,7 @@ impl CounselorSession {
     pub fn save_session(&self, s: &SessionNote) -> Result<i64, CaseError> {
         let tx = self.stores.conn.unchecked_transaction()?;
         let id = if s.id == 0 {
-            tx.execute(
-                "INSERT INTO archive.sessions (case_id, held_at, minutes, channel, main_problem, process, suggestions, effect,
-                   other, homework, homework_feedback, next_appointment, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                params![
-                    s.case_id,
-                    s.held_at,
-                    s.minutes,
-                    s.channel,
-                    s.main_problem,
-                    s.process,
-                    s.suggestions,
-                    s.effect,
-                    s.other,
-                    s.homework,
-                    s.homework_feedback,
-                    s.next_appointment,
-                    now_text()
-                ],
-            )?;
-            tx.last_insert_rowid()
+            insert_session(&tx, s)?
         } else {
             let signed: Option<String> = tx
                 .query_row("SELECT signed_at FROM archive.sessions WHERE id = ?1", [s.id], |r| {
@@ -653,18 +633,7 @@ impl CounselorSession {
             s.id
         };
         self.audit_archive(&tx, if s.id == 0 { "create" } else { "update" }, "session", id)?;
-        let text = [
-            &s.main_problem,
-            &s.process,
-            &s.suggestions,
-            &s.effect,
-            &s.other,
-            &s.homework,
-            &s.homework_feedback,
-        ]
-        .map(|x| x.as_str())
-        .join("\n");
-        self.index(&tx, "session", id, s.case_id, &text)?;
+        self.index(&tx, "session", id, s.case_id, &session_text(s))?;
         tx.commit()?;
         Ok(id)
     }
@@ -673,42 +642,9 @@ impl CounselorSession {
     /// at a time would be, with one audit row for the batch.
     pub fn import_sessions(&self, notes: &[SessionNote]) -> Result<usize, StoreError> {
         let tx = self.stores.conn.unchecked_transaction()?;
-        {
-            let mut insert = tx.prepare(
-                "INSERT INTO archive.sessions (case_id, held_at, minutes, channel, main_problem, process, suggestions, effect,
-                   other, homework, homework_feedback, next_appointment, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?;
-            for s in notes {
-                insert.execute(params![
-                    s.case_id,
-                    s.held_at,
-                    s.minutes,
-                    s.channel,
-                    s.main_problem,
-                    s.process,
-                    s.suggestions,
-                    s.effect,
-                    s.other,
-                    s.homework,
-                    s.homework_feedback,
-                    s.next_appointment,
-                    now_text()
-                ])?;
-                let id = tx.last_insert_rowid();
-                let text = [
-                    &s.main_problem,
-                    &s.process,
-                    &s.suggestions,
-                    &s.effect,
-                    &s.other,
-                    &s.homework,
-                    &s.homework_feedback,
-                ]
-                .map(|x| x.as_str())
-                .join("\n");
-                self.index(&tx, "session", id, s.case_id, &text)?;
-            }
+        for s in notes {
+            let id = insert_session(&tx, s)?;
+            self.index(&tx, "session", id, s.case_id, &session_text(s))?;
         }
         audit::append(
             &tx,
@@ -1237,4 +1173,44 @@ pub(super) fn rebuild_bigrams(conn: &rusqlite::Connection) -> Result<(), StoreEr
         write.execute(params![row, bigrams(&body)])?;
     }
     Ok(())
+}
+
+/// Inserts a new session note; returns its id.
+fn insert_session(tx: &rusqlite::Connection, s: &SessionNote) -> Result<i64, StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO archive.sessions (case_id, held_at, minutes, channel, main_problem, process, suggestions, effect,
+           other, homework, homework_feedback, next_appointment, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        s.case_id,
+        s.held_at,
+        s.minutes,
+        s.channel,
+        s.main_problem,
+        s.process,
+        s.suggestions,
+        s.effect,
+        s.other,
+        s.homework,
+        s.homework_feedback,
+        s.next_appointment,
+        now_text()
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// What of a session note the search index holds.
+fn session_text(s: &SessionNote) -> String {
+    [
+        &s.main_problem,
+        &s.process,
+        &s.suggestions,
+        &s.effect,
+        &s.other,
+        &s.homework,
+        &s.homework_feedback,
+    ]
+    .map(|x| x.as_str())
+    .join("\n")
 }

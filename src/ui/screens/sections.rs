@@ -329,38 +329,12 @@ fn today(app: &App, frame: &mut Frame<'_>, body: Rect) {
             body,
         );
         if let Some((_, form)) = &h.today.invite_form {
-            let area = leave_area(body);
-            frame.render_widget(ratatui::widgets::Clear, area);
-            frame.render_widget(
-                Paragraph::new(Line::from(t!("today.invite_title").into_owned()).bold()),
-                Rect { height: 1, ..area },
-            );
-            form.render(
-                frame,
-                Rect {
-                    y: area.y + 1,
-                    height: area.height - 1,
-                    ..area
-                },
-                app.popup.is_none(),
-            );
+            let title = t!("today.invite_title").into_owned();
+            crate::ui::widgets::form::titled(frame, leave_area(body), title, form, app.popup.is_none());
         }
         if let Some(form) = &h.today.leave_form {
-            let area = leave_area(body);
-            frame.render_widget(ratatui::widgets::Clear, area);
-            frame.render_widget(
-                Paragraph::new(Line::from(t!("today.leave_title").into_owned()).bold()),
-                Rect { height: 1, ..area },
-            );
-            form.render(
-                frame,
-                Rect {
-                    y: area.y + 1,
-                    height: area.height - 1,
-                    ..area
-                },
-                app.popup.is_none(),
-            );
+            let title = t!("today.leave_title").into_owned();
+            crate::ui::widgets::form::titled(frame, leave_area(body), title, form, app.popup.is_none());
         }
     }
 }

@@ -5,7 +5,6 @@ use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Style, Stylize};
-use ratatui::text::Line;
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Row, Table, TableState, Wrap};
 use rust_i18n::t;
 
@@ -751,7 +750,7 @@ fn render_staff(app: &App, s: &SettingsState, frame: &mut Frame<'_>, area: Rect,
                 .unwrap_or_default();
             t!("settings.reset_for", user = name).into_owned()
         };
-        titled_form(frame, area, title, form, active);
+        crate::ui::widgets::form::titled(frame, area, title, form, active);
         return;
     }
     let Some(ring) = &app.ring else { return };
@@ -877,7 +876,7 @@ fn decide_leave(app: &mut App, id: i64, approve: bool, substitute: Option<String
 
 fn render_leave(app: &App, s: &SettingsState, frame: &mut Frame<'_>, area: Rect, active: bool) {
     if let Some((_, form)) = &s.leave_form {
-        titled_form(frame, area, t!("settings.approve_title").into_owned(), form, active);
+        crate::ui::widgets::form::titled(frame, area, t!("settings.approve_title").into_owned(), form, active);
         return;
     }
     let pending = pending_leave(app);
@@ -905,19 +904,5 @@ fn render_leave(app: &App, s: &SettingsState, frame: &mut Frame<'_>, area: Rect,
             ..area
         },
         &mut state,
-    );
-}
-
-/// A form under a bold title line.
-fn titled_form(frame: &mut Frame<'_>, area: Rect, title: String, form: &Form, active: bool) {
-    frame.render_widget(Paragraph::new(Line::from(title).bold()), Rect { height: 1, ..area });
-    form.render(
-        frame,
-        Rect {
-            y: area.y + 1,
-            height: area.height.saturating_sub(1),
-            ..area
-        },
-        active,
     );
 }

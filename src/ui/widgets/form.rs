@@ -543,6 +543,21 @@ impl Form {
     }
 }
 
+/// A form under a bold title line, over whatever was drawn there (a small form over a screen).
+pub fn titled(frame: &mut Frame<'_>, area: Rect, title: String, form: &Form, active: bool) {
+    frame.render_widget(ratatui::widgets::Clear, area);
+    frame.render_widget(Paragraph::new(Line::from(title).bold()), Rect { height: 1, ..area });
+    form.render(
+        frame,
+        Rect {
+            y: area.y + 1,
+            height: area.height.saturating_sub(1),
+            ..area
+        },
+        active,
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
